@@ -1,0 +1,187 @@
+"""Jinja filters for the documents: dates, money, lists and parties, per language.
+
+Every filter reads the document's ``language`` from the template context, so one
+template environment serves Danish and English documents alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.numbers import format_currency
+from jinja2 import Undefined, pass_context
+from jinja2.runtime import Context
+
+from service.rendering.labels import label
+
+#: Babel locale for each document language. English uses British conventions
+#: ("15 January 2026", "A, B and C") which read naturally in Danish organisations.
+LOCALES: dict[str, str] = {"da": "da_DK", "en": "en_GB"}
+DEFAULT_LANGUAGE = "da"
+DEFAULT_CURRENCY = "DKK"
+
+_DATE_FORMATS = {"da": "d. MMMM y", "en": "d MMMM y"}
+_DATETIME_FORMATS = {
+    "da": "EEEE 'den' d. MMMM y 'kl.' HH.mm",
+    "en": "EEEE d MMMM y 'at' HH:mm",
+}
+_CODE_BEFORE_DIGIT = re.compile(r"^([A-Z]{2,3}\$?)(\d)")
+_MONTHS = {"da": ("måned", "måneder"), "en": ("month", "months")}
+
+
+def _language(context: Context) -> str:
+    language = context.get("language")
+    return language if language in LOCALES else DEFAULT_LANGUAGE
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@pass_context
+def date_filter(context: Context, value: Any) -> str:
+    """Format a date the language's way: "15. januar 2026" / "15 January 2026"."""
+    if isinstance(value, Undefined) or value is None or value == "":
+        return ""
+    day = _as_date(value)
+    if day is None:
+        return str(value)
+    language = _language(context)
+    return format_date(day, _DATE_FORMATS[language], locale=LOCALES[language])
+
+
+@pass_context
+def datetime_filter(context: Context, value: Any) -> str:
+    """Format a date and time: "mandag den 12. januar 2026 kl. 10.00"."""
+    if isinstance(value, Undefined) or value is None or value == "":
+        return ""
+    moment = _as_datetime(value)
+    if moment is None:
+        return str(value)
+    language = _language(context)
+    return format_datetime(
+        moment, _DATETIME_FORMATS[language], locale=LOCALES[language]
+    )
+
+
+@pass_context
+def money_filter(context: Context, value: Any, currency: str | None = None) -> str:
+    """Format an amount in the budget's currency: "85.000,50 kr." / "DKK 85,000.50"."""
+    if isinstance(value, Undefined) or value is None or value == "":
+        return ""
+    if currency is None:
+        budget = context.get("budget")
+        currency = (
+            budget.get("currency") if isinstance(budget, Mapping) else None
+        ) or DEFAULT_CURRENCY
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    language = _language(context)
+    formatted = format_currency(amount, currency, locale=LOCALES[language])
+    # Babel writes "DKK85,000.50" in English; a currency code needs a space, and a
+    # non-breaking one (as Babel uses in Danish) keeps it on the amount's line.
+    return _CODE_BEFORE_DIGIT.sub("\\1\xa0\\2", formatted)
+
+
+@pass_context
+def join_and_filter(context: Context, values: Any) -> str:
+    """Join a list the language's way: "A, B og C" / "A, B and C"."""
+    if isinstance(values, Undefined) or not values:
+        return ""
+    if isinstance(values, str):
+        return values
+    items = [str(item) for item in values if item not in (None, "")]
+    if not items:
+        return ""
+    return format_list(items, locale=LOCALES[_language(context)])
+
+
+def _parties(context: Context) -> Iterable[Mapping[str, Any]]:
+    parties = context.get("parties")
+    if isinstance(parties, list):
+        yield from (party for party in parties if isinstance(party, Mapping))
+    sender = context.get("sender")
+    if isinstance(sender, Mapping):
+        yield sender
+
+
+@pass_context
+def party_filter(context: Context, party_id: Any) -> Mapping[str, Any] | None:
+    """Look a party up by its id: ``{{ role.party|party }}`` gives the party object."""
+    for party in _parties(context):
+        if party.get("id") == party_id:
+            return party
+    return None
+
+
+@pass_context
+def party_name_filter(context: Context, party_id: Any) -> str:
+    """The name of the party with this id (the id itself if no party has it)."""
+    if isinstance(party_id, Undefined) or party_id is None:
+        return ""
+    party = party_filter(context, party_id)
+    return str(party.get("name", party_id)) if party else str(party_id)
+
+
+@pass_context
+def party_names_filter(context: Context, party_ids: Any) -> list[str]:
+    """Names for a list of party ids, in order: pipe into ``join_and``."""
+    if isinstance(party_ids, Undefined) or not party_ids:
+        return []
+    if isinstance(party_ids, str):
+        party_ids = [party_ids]
+    return [party_name_filter(context, party_id) for party_id in party_ids]
+
+
+@pass_context
+def label_filter(context: Context, code: Any) -> str:
+    """The word for an enumerated code: ``{{ party.sector|label }}`` → "offentlig"."""
+    if isinstance(code, Undefined) or code is None:
+        return ""
+    return label(str(code), _language(context))
+
+
+@pass_context
+def months_filter(context: Context, count: Any) -> str:
+    """A number of months in words: "3 måneder" / "1 month"."""
+    if isinstance(count, Undefined) or count is None or count == "":
+        return ""
+    singular, plural = _MONTHS[_language(context)]
+    number = int(count)
+    return f"{number} {singular if number == 1 else plural}"
+
+
+PROJECT_FILTERS: dict[str, Callable[..., Any]] = {
+    "date": date_filter,
+    "datetime": datetime_filter,
+    "money": money_filter,
+    "join_and": join_and_filter,
+    "party": party_filter,
+    "party_name": party_name_filter,
+    "party_names": party_names_filter,
+    "label": label_filter,
+    "months": months_filter,
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh machine and run them:
+# system packages, the virtualenv, a throwaway PostgreSQL, then pytest.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-packages.sh
+bash scripts/setup.sh test,bench
+if [ -z "${DATABASE_URL_TEST:-}" ] && [ -x scripts/postgres.sh ]; then
+  DATABASE_URL_TEST="$(bash scripts/postgres.sh start | tail -n 1)"
+  export DATABASE_URL_TEST
+  trap 'bash scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+export PLAYWRIGHT_CHROMIUM="${PLAYWRIGHT_CHROMIUM:-/usr/bin/chromium}"
+status=0
+.venv/bin/python -m pytest -p no:cacheprovider "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: failing." >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,105 @@
+"""Partnership documents: validated JSON in, an editable Word document out."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Blueprint, Flask
+from flask_cors import CORS
+from flask_smorest import Api
+
+from service.config import default_config, from_environment
+from service.errors import ErrorSchema, register_error_handlers
+from service.extensions import init_services
+
+API_VERSION = "1.0.0"
+#: Headers a browser script may read from our responses (file name, warnings).
+EXPOSED_HEADERS = [
+    "Content-Disposition",
+    "X-Document-Warnings",
+    "X-Document-Warning-Count",
+]
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: embedded defaults, then the environment or ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    defaults = default_config(app.instance_path)
+    app.config.from_mapping(defaults)
+    if test_config is None:
+        app.config.from_mapping(from_environment(defaults))
+    else:
+        app.config.from_mapping(test_config)
+    app.config.update(_openapi_settings())
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+
+    init_services(app)
+    _init_api(app)
+    _init_cors(app)
+    register_error_handlers(app)
+
+    from service.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _openapi_settings() -> dict[str, Any]:
+    return {
+        "API_TITLE": "Partnership documents",
+        "API_VERSION": API_VERSION,
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        # Served from the swagger-ui-bundle package: /docs works without internet.
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    }
+
+
+def _init_api(app: Flask) -> None:
+    from service.api import documents, health, kinds
+
+    api = Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
+    api.ERROR_SCHEMA = ErrorSchema
+    api.register_blueprint(documents.blp)
+    api.register_blueprint(kinds.blp)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(
+        Blueprint(
+            "swagger_assets",
+            __name__,
+            static_folder=swagger_ui_bundle.swagger_ui_path,
+            static_url_path="/docs/assets",
+        )
+    )
+
+
+def _init_cors(app: Flask) -> None:
+    origins = app.config["CORS_ORIGINS"]
+    if isinstance(origins, str):
+        origins = [origins]
+    if not origins:
+        return
+    CORS(
+        app,
+        resources={r"/v1/*": {"origins": list(origins)}},
+        expose_headers=EXPOSED_HEADERS,
+        allow_headers=["Content-Type", "Authorization"],
+        methods=["GET", "POST", "DELETE", "OPTIONS"],
+        max_age=600,
+    )
+
+
+_API_DESCRIPTION = (
+    "Turn JSON describing a partnership between organisations into an editable "
+    "Word document: a partnership agreement, an understanding paper or a "
+    "first-contact letter, in Danish or English. Errors always answer JSON: "
+    '`{"code", "status", "message", "errors"}`.'
+)

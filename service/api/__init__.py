@@ -1,0 +1,1 @@
+"""HTTP API blueprints: documents, kinds and schemas, health."""

@@ -1,0 +1,138 @@
+"""Render and validate documents: /v1/documents/<kind> and /v1/validate/<kind>."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+
+from schemas.problems import Problem
+from schemas.registry import KINDS, LoadedDocument, schema_for
+from service.api.requests import json_body
+from service.documents import RenderedDocument, render_loaded, validate_document
+from service.errors import ApiError, ErrorSchema
+from service.extensions import services
+from service.filenames import content_disposition
+from service.rendering.engine import PreparedTemplate
+from service.rendering.labels import label
+
+DOCX_MEDIA_TYPE = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+WARNINGS_HEADER = "X-Document-Warnings"
+WARNING_COUNT_HEADER = "X-Document-Warning-Count"
+
+blp = Blueprint(
+    "documents",
+    __name__,
+    url_prefix="/v1",
+    description="Validate partnership data and render it as Word documents.",
+)
+
+
+def _warnings_json(warnings: list[Problem]) -> list[dict[str, str]]:
+    return [warning.as_dict() for warning in warnings]
+
+
+def builtin_template(kind: str, language: str) -> PreparedTemplate:
+    """The built-in template for ``kind`` in ``language``."""
+    try:
+        return services().builtin.get(kind, language)
+    except FileNotFoundError as exc:
+        current_app.logger.error("Built-in template missing: %s", exc.filename)
+        raise ApiError(
+            503, f"The built-in {kind} template in '{language}' is not installed."
+        ) from exc
+
+
+def docx_response(rendered: RenderedDocument) -> Response:
+    """The .docx as an attachment, with the warnings in response headers."""
+    response = Response(rendered.content, mimetype=DOCX_MEDIA_TYPE)
+    response.headers["Content-Disposition"] = content_disposition(rendered.filename)
+    response.headers[WARNING_COUNT_HEADER] = str(len(rendered.warnings))
+    response.headers[WARNINGS_HEADER] = json.dumps(
+        _warnings_json(rendered.warnings), ensure_ascii=True
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_request(kind: str, loaded: LoadedDocument) -> RenderedDocument:
+    """Render a validated request body with the template it asks for."""
+    template = builtin_template(kind, loaded.data["language"])
+    return render_loaded(loaded, template)
+
+
+def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
+    ok: dict[str, Any]
+    if rendering:
+        ok = {
+            "description": "The document as an editable Word file.",
+            "content": {
+                DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}
+            },
+            "headers": {
+                "Content-Disposition": {
+                    "description": "attachment; named from title, kind and language",
+                    "schema": {"type": "string"},
+                },
+                WARNINGS_HEADER: {
+                    "description": "JSON list of warnings: {path, message, code}",
+                    "schema": {"type": "string"},
+                },
+                WARNING_COUNT_HEADER: {"schema": {"type": "integer"}},
+            },
+        }
+    else:
+        ok = {
+            "description": '{"valid": true, "warnings": [{path, message, code}]}',
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    errors = {
+        str(status): {
+            "description": text,
+            "content": {"application/json": {"schema": ErrorSchema}},
+        }
+        for status, text in (
+            (400, "Malformed JSON."),
+            (413, "Body larger than the configured limit."),
+            (415, "The body is not JSON."),
+            (422, "Invalid document: every problem with its field path."),
+        )
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema_for(kind)}},
+        },
+        "responses": {"200": ok, **errors},
+    }
+
+
+def _register(kind: str) -> None:
+    """Add the render and validate endpoints for one document kind."""
+
+    def render_document() -> ResponseReturnValue:
+        loaded = validate_document(kind, json_body())
+        return docx_response(render_request(kind, loaded))
+
+    def validate() -> ResponseReturnValue:
+        loaded = validate_document(kind, json_body())
+        return jsonify({"valid": True, "warnings": _warnings_json(loaded.warnings)})
+
+    name = label(kind, "en")
+    render_document.__doc__ = f"Render a {name} as a Word document."
+    validate.__doc__ = f"Validate a {name} without rendering it."
+    blp.route(f"/documents/{kind}", methods=["POST"], endpoint=f"render_{kind}")(
+        blp.doc(**_operation_doc(kind, rendering=True))(render_document)
+    )
+    blp.route(f"/validate/{kind}", methods=["POST"], endpoint=f"validate_{kind}")(
+        blp.doc(**_operation_doc(kind, rendering=False))(validate)
+    )
+
+
+for _kind in KINDS:
+    _register(_kind)

@@ -1,0 +1,61 @@
+"""Configuration: safe defaults, overridden by environment variables.
+
+Every setting can be given as an environment variable of the same name; see
+docs/configuration.md for the list. Tests pass a mapping to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+
+
+def default_config(instance_path: str) -> dict[str, Any]:
+    """The embedded defaults: SQLite and local files, no CORS, no keys for built-ins."""
+    return {
+        "TEMPLATES_DIR": str(PROJECT_ROOT / "agreement_templates"),
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'partnerdocs.sqlite3'}",
+        # Largest JSON body accepted by the document endpoints.
+        "MAX_CONTENT_LENGTH": 1 * MIB,
+        # Origins allowed to post from the browser; empty means no CORS headers.
+        "CORS_ORIGINS": [],
+        # Whether rendering with the built-in templates needs an API key.
+        "REQUIRE_KEY_FOR_BUILTIN": False,
+        # Largest .docx a render may produce.
+        "MAX_OUTPUT_BYTES": 20 * MIB,
+        # Memory the per-process cache of prepared templates may hold.
+        "TEMPLATE_CACHE_MAX_BYTES": 64 * MIB,
+        "TEMPLATE_CACHE_MAX_ENTRIES": 256,
+    }
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _as_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_PARSERS: dict[type, Any] = {bool: _as_bool, int: int, list: _as_list, str: str}
+
+
+def from_environment(
+    defaults: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Settings from environment variables named like the keys of ``defaults``.
+
+    Values are parsed to the type of the default: "true"/"false" for booleans,
+    integers, and comma-separated lists (``CORS_ORIGINS=https://a.org,https://b.org``).
+    """
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for key, default in defaults.items():
+        if key in environ:
+            settings[key] = _PARSERS[type(default)](environ[key])
+    return settings

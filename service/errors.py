@@ -1,0 +1,114 @@
+"""One JSON error shape for every failure, and the handlers that produce it.
+
+Every error answers ``{"code": 422, "status": "Unprocessable Entity",
+"message": "...", "errors": [...]}``; ``errors`` lists ``{"path", "message"}``
+for invalid documents and ``{"message", "part", "paragraph", "tag", "excerpt"}``
+for template problems. No handler ever returns HTML or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from schemas.registry import DocumentInvalid
+from service.rendering.errors import TemplateError
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error the API answers with ``status`` and a message for the caller."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class ErrorSchema(ma.Schema):
+    """The error body, for the OpenAPI document."""
+
+    code = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    status = ma.fields.String(metadata={"description": "HTTP status name"})
+    message = ma.fields.String(metadata={"description": "What went wrong"})
+    errors = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Each problem: path and message, or template location"
+        },
+    )
+
+
+def error_response(
+    status: int,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Build the JSON error response."""
+    body: dict[str, Any] = {
+        "code": status,
+        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "message": message,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {}
+    if status == 405 and error.get_response().headers.get("Allow"):
+        headers["Allow"] = error.get_response().headers["Allow"]
+    return error_response(status, error.description or error.name, headers=headers)
+
+
+def _api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.message, error.errors, error.headers)
+
+
+def _document_invalid(error: DocumentInvalid) -> Response:
+    return error_response(
+        422,
+        "The document is not valid.",
+        [problem.as_dict() for problem in error.problems],
+    )
+
+
+def _template_error(error: TemplateError) -> Response:
+    return error_response(
+        error.status, error.message, [problem.as_dict() for problem in error.problems]
+    )
+
+
+def _unexpected(error: InternalServerError) -> Response:
+    original = error.original_exception or error
+    log.error("Unhandled error", exc_info=original)
+    return error_response(500, "An internal error occurred. It has been logged.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error the app can raise with the JSON error shape."""
+    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(DocumentInvalid, _document_invalid)
+    app.register_error_handler(TemplateError, _template_error)
+    app.register_error_handler(InternalServerError, _unexpected)

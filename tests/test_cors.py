@@ -1,0 +1,81 @@
+"""Web forms on other sites: CORS only for the configured origins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from service import create_app
+from tests.conftest import example_text
+
+ALLOWED = "https://forms.example.org"
+
+
+@pytest.fixture()
+def cors_app(tmp_path: Path) -> Flask:
+    """An app that allows one origin."""
+    return create_app(
+        {
+            "TESTING": True,
+            "CORS_ORIGINS": [ALLOWED],
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cors.sqlite3'}",
+        }
+    )
+
+
+def test_preflight_from_an_allowed_origin_is_answered(cors_app: Flask) -> None:
+    response = cors_app.test_client().options(
+        "/v1/documents/agreement",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_allowed_origin_can_read_the_file_name(cors_app: Flask) -> None:
+    response = cors_app.test_client().post(
+        "/v1/documents/agreement",
+        data=example_text("agreement.da.json"),
+        content_type="application/json",
+        headers={"Origin": ALLOWED},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    exposed = response.headers["Access-Control-Expose-Headers"].lower()
+    assert "content-disposition" in exposed
+    assert "x-document-warnings" in exposed
+
+
+def test_other_origins_get_no_cors_headers(cors_app: Flask) -> None:
+    response = cors_app.test_client().post(
+        "/v1/validate/agreement",
+        data=example_text("agreement.da.json"),
+        content_type="application/json",
+        headers={"Origin": "https://evil.example.com"},
+    )
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_no_cors_headers_when_no_origin_is_configured(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.options(
+        "/v1/documents/agreement",
+        headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"},
+    )
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_origins_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", f"{ALLOWED}, https://other.example.org")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    app = create_app()
+    assert app.config["CORS_ORIGINS"] == [ALLOWED, "https://other.example.org"]

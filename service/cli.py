@@ -14,10 +14,11 @@ from typing import Any, NoReturn
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from schemas.problems import Problem
 from schemas.registry import KINDS, DocumentInvalid, LoadedDocument
+from service.cli_keys import keys_command
 from service.documents import render_loaded, validate_document
 from service.extensions import services
 from service.rendering.errors import TemplateError
@@ -66,6 +67,7 @@ def _load(kind: str, path: str) -> LoadedDocument:
 
 
 @click.command("validate")
+@with_appcontext
 @click.argument("kind", type=KIND_CHOICE)
 @click.argument("input_file", metavar="INPUT.json")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer.")
@@ -84,6 +86,7 @@ def validate_command(kind: str, input_file: str, as_json: bool) -> None:
 
 
 @click.command("render")
+@with_appcontext
 @click.argument("kind", type=KIND_CHOICE)
 @click.argument("input_file", metavar="INPUT.json")
 @click.option(
@@ -118,6 +121,7 @@ def register_commands(app: Flask) -> None:
     """Add the document commands to ``flask --app wsgi``."""
     app.cli.add_command(render_command)
     app.cli.add_command(validate_command)
+    app.cli.add_command(keys_command)
 
 
 def main() -> None:

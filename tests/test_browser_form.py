@@ -60,6 +60,7 @@ def form_site(tmp_path: Path) -> Iterator[str]:
     _serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 def _service(tmp_path: Path, allowed_origin: str) -> tuple[str, object]:
@@ -114,6 +115,7 @@ def test_form_on_an_allowed_origin_gets_the_document_and_its_name(
         status, size, disposition = _submit_form(f"{form_site}/form.html").split("|", 2)
     finally:
         server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
     assert status == "200"
     assert int(size) > 10_000
     assert "Sansefort%C3%A6llingen_partnerskabsaftale_da.docx" in disposition
@@ -128,4 +130,5 @@ def test_form_on_another_origin_is_blocked_by_the_browser(
         result = _submit_form(f"{form_site}/form.html")
     finally:
         server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
     assert result.startswith("blocked")

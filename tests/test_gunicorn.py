@@ -58,7 +58,7 @@ def gunicorn_url(tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.communicate(timeout=20)
 
 
 def test_gunicorn_serves_a_document(gunicorn_url: str) -> None:

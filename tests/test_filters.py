@@ -126,3 +126,11 @@ def test_internals_are_out_of_reach(source: str) -> None:
 def test_bypassing_escaping_is_not_possible() -> None:
     assert "safe" not in ENVIRONMENT.filters
     assert ENVIRONMENT.globals == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    (("da", "Danmark / Tanzania"), ("en", "Denmark / Tanzania")),
+)
+def test_country_names_come_from_iso_codes(language: str, expected: str) -> None:
+    assert render("{{ 'DK'|country }} / {{ 'TZ'|country }}", language) == expected

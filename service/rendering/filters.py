@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_currency
@@ -165,6 +166,15 @@ def label_filter(context: Context, code: Any) -> str:
 
 
 @pass_context
+def country_filter(context: Context, code: Any) -> str:
+    """A country's name from its ISO code: "DK" → "Danmark" / "Denmark"."""
+    if isinstance(code, Undefined) or not code:
+        return ""
+    territories = Locale.parse(LOCALES[_language(context)]).territories
+    return str(territories.get(str(code).upper(), code))
+
+
+@pass_context
 def months_filter(context: Context, count: Any) -> str:
     """A number of months in words: "3 måneder" / "1 month"."""
     if isinstance(count, Undefined) or count is None or count == "":
@@ -184,4 +194,5 @@ PROJECT_FILTERS: dict[str, Callable[..., Any]] = {
     "party_names": party_names_filter,
     "label": label_filter,
     "months": months_filter,
+    "country": country_filter,
 }

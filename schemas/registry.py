@@ -1,0 +1,84 @@
+"""The public entry point: which kinds exist, and loading a document of a kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import marshmallow as ma
+
+from schemas.agreement import AGREEMENT_SCHEMA
+from schemas.common import LANGUAGES
+from schemas.first_contact import FIRST_CONTACT_SCHEMA
+from schemas.problems import Problem, flatten_errors, sort_problems
+from schemas.understanding import UNDERSTANDING_SCHEMA
+from schemas.warnings import WARNINGS
+
+__all__ = [
+    "KINDS",
+    "LANGUAGES",
+    "MAX_PROBLEMS",
+    "DocumentInvalid",
+    "LoadedDocument",
+    "load_document",
+    "schema_for",
+]
+
+KINDS: tuple[str, ...] = ("agreement", "understanding", "first_contact")
+MAX_PROBLEMS = 200
+
+_SCHEMAS: dict[str, ma.Schema] = {
+    "agreement": AGREEMENT_SCHEMA,
+    "understanding": UNDERSTANDING_SCHEMA,
+    "first_contact": FIRST_CONTACT_SCHEMA,
+}
+
+
+class DocumentInvalid(Exception):
+    """The document breaks the data contract; ``problems`` lists every problem."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(f"The document has {count} problem{'s' * (count != 1)}.")
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A valid document: its kind, loaded data and soft warnings."""
+
+    kind: str
+    data: dict[str, Any]
+    warnings: list[Problem]
+
+
+def schema_for(kind: str) -> ma.Schema:
+    """Return the schema of ``kind``; raise KeyError for an unknown kind."""
+    return _SCHEMAS[kind]
+
+
+def load_document(kind: str, payload: Any) -> LoadedDocument:
+    """Validate and load ``payload`` as a document of ``kind``.
+
+    Raises `DocumentInvalid` with every problem, sorted by path, for any invalid
+    JSON value, and KeyError for an unknown kind.
+    """
+    schema = schema_for(kind)
+    if not isinstance(payload, Mapping):
+        raise DocumentInvalid([Problem("", "The document must be a JSON object.")])
+    try:
+        data = schema.load(payload)
+    except ma.ValidationError as error:
+        raise DocumentInvalid(_problems(error.messages)) from None
+    warnings = sort_problems(WARNINGS[kind](data))
+    return LoadedDocument(kind=kind, data=data, warnings=warnings)
+
+
+def _problems(messages: Any) -> list[Problem]:
+    problems = sort_problems(flatten_errors(messages))
+    if len(problems) > MAX_PROBLEMS:
+        hidden = len(problems) - MAX_PROBLEMS
+        note = Problem("", f"{hidden} more problems not listed.")
+        problems = [*problems[:MAX_PROBLEMS], note]
+    return problems

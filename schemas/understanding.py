@@ -1,0 +1,74 @@
+"""The understanding paper: a usually non-binding memorandum before the agreement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+
+from schemas.common import (
+    ID_MAX,
+    PARTNERSHIP_TYPES,
+    SHORT_MAX,
+    TEXT_MAX,
+    BaseSchema,
+    Choice,
+    Date,
+    ErrorCollector,
+    Flag,
+    PartnershipSchema,
+    PartyIndex,
+    Text,
+    check_references,
+    doc,
+    nested_list,
+    text_list,
+)
+
+
+class NextStepSchema(BaseSchema):
+    """A step the partners agree to take next."""
+
+    description = Text(
+        required=True, max_length=SHORT_MAX, metadata=doc("What is to be done.")
+    )
+    responsible = Text(max_length=ID_MAX, metadata=doc("Id of the party that does it."))
+    date = Date(metadata=doc("When it should be done."))
+
+
+class UnderstandingSchema(PartnershipSchema):
+    """An understanding paper (memorandum of understanding)."""
+
+    partnership_type = Choice(
+        PARTNERSHIP_TYPES,
+        load_default="cooperation",
+        metadata=doc("How tightly the parties work together, loosest first."),
+    )
+    purpose = Text(
+        required=True,
+        max_length=TEXT_MAX,
+        metadata=doc("What the parties want to explore or achieve together."),
+    )
+    areas_of_cooperation = text_list(metadata=doc("What the parties work together on."))
+    next_steps = nested_list(NextStepSchema, metadata=doc("Agreed next steps."))
+    binding = Flag(
+        load_default=False,
+        metadata=doc("True if the paper binds the parties; usually it does not."),
+    )
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _party_references(
+        self, data: Mapping[str, Any], original: Any, **kwargs: Any
+    ) -> None:
+        check_references(original, _check_understanding_references)
+
+
+def _check_understanding_references(
+    parties: PartyIndex, errors: ErrorCollector
+) -> None:
+    steps = parties.document.get("next_steps")
+    parties.check_fields(errors, ("next_steps",), steps, ("responsible",))
+
+
+UNDERSTANDING_SCHEMA = UnderstandingSchema()

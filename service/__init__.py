@@ -15,6 +15,7 @@ from flask_smorest import Api
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
 from service.extensions import init_services
+from service.storage import db
 
 API_VERSION = "1.0.0"
 #: Headers a browser script may read from our responses (file name, warnings).
@@ -39,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.basicConfig(level=logging.INFO)
 
+    db.init_app(app)
     init_services(app)
     _init_api(app)
     _init_cors(app)
@@ -63,13 +65,21 @@ def _openapi_settings() -> dict[str, Any]:
     }
 
 
-def _init_api(app: Flask) -> None:
-    from service.api import documents, health, kinds
+class _Api(Api):
+    """flask-smorest's Api documenting our error shape (set before ``init_app``
+    registers the default responses, or the spec gets two "Error" schemas)."""
 
-    api = Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
-    api.ERROR_SCHEMA = ErrorSchema
+    ERROR_SCHEMA = ErrorSchema
+
+
+def _init_api(app: Flask) -> None:
+    from service.api import documents, health, kinds, templates
+
+    api = _Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.register_blueprint(documents.blp)
     api.register_blueprint(kinds.blp)
+    api.register_blueprint(templates.blp)
+    templates.document_security(api)
     app.register_blueprint(health.blp)
     app.register_blueprint(
         Blueprint(

@@ -31,6 +31,19 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # Memory the per-process cache of prepared templates may hold.
         "TEMPLATE_CACHE_MAX_BYTES": 64 * MIB,
         "TEMPLATE_CACHE_MAX_ENTRIES": 256,
+        # Bring the database schema up to date when the app starts (under a
+        # lock); false to run `flask --app wsgi db upgrade` yourself.
+        "DATABASE_AUTO_MIGRATE": True,
+        # Funders' template uploads: the file, and the zip once decompressed.
+        "TEMPLATE_MAX_UPLOAD_BYTES": 5 * MIB,
+        "TEMPLATE_MAX_MEMBERS": 300,
+        "TEMPLATE_MAX_MEMBER_BYTES": 25 * MIB,
+        "TEMPLATE_MAX_UNCOMPRESSED_BYTES": 60 * MIB,
+        # Funders' templates render in this many isolated worker processes,
+        # each render limited in time and memory.
+        "ISOLATION_WORKERS": 2,
+        "RENDER_TIMEOUT_SECONDS": 5,
+        "RENDER_MEMORY_BYTES": 512 * MIB,
     }
 
 

@@ -1,7 +1,9 @@
-"""The service objects one app holds: template cache and built-in templates."""
+"""The service objects one app holds: template cache, built-in templates and the
+isolated workers that render funders' templates."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from flask import Flask, current_app
 
 from service.rendering.builtin import BuiltinTemplates
 from service.rendering.cache import TemplateCache
+from service.rendering.isolation import IsolatedRenderer, IsolationLimits
 
 EXTENSION_KEY = "partnerdocs"
 
@@ -19,6 +22,8 @@ class Services:
 
     cache: TemplateCache
     builtin: BuiltinTemplates
+    #: Renders funders' templates in worker processes (started on first use).
+    isolated: IsolatedRenderer
 
 
 def init_services(app: Flask) -> Services:
@@ -30,8 +35,18 @@ def init_services(app: Flask) -> Services:
     built = Services(
         cache=cache,
         builtin=BuiltinTemplates(Path(app.config["TEMPLATES_DIR"]), cache),
+        isolated=IsolatedRenderer(
+            app.config["ISOLATION_WORKERS"],
+            IsolationLimits(
+                timeout_seconds=app.config["RENDER_TIMEOUT_SECONDS"],
+                memory_bytes=app.config["RENDER_MEMORY_BYTES"],
+                max_output_bytes=app.config["MAX_OUTPUT_BYTES"],
+            ),
+        ),
     )
     app.extensions[EXTENSION_KEY] = built
+    # Stop the app's worker processes with it (test suites create many apps).
+    weakref.finalize(app, built.isolated.close)
     return built
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from schemas.problems import Problem
 from schemas.registry import KINDS, LoadedDocument, schema_for
 from service.api.requests import json_body
+from service.api.stored import render_with_stored, stored_template, version_argument
+from service.auth import authenticate
 from service.documents import RenderedDocument, render_loaded, validate_document
 from service.errors import ApiError, ErrorSchema
 from service.extensions import services
@@ -60,10 +62,43 @@ def docx_response(rendered: RenderedDocument) -> Response:
     return response
 
 
+def _needs_key() -> bool:
+    """Whether this render needs an API key: a funder's template, or the setting."""
+    return "template" in request.args or current_app.config["REQUIRE_KEY_FOR_BUILTIN"]
+
+
+@blp.before_request
+def _authenticate_render() -> None:
+    """Ask for the API key before the body is read, when the render needs one."""
+    if request.method == "OPTIONS":  # CORS preflight: never authenticated
+        return
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("documents.render_") and _needs_key():
+        authenticate()
+
+
 def render_request(kind: str, loaded: LoadedDocument) -> RenderedDocument:
-    """Render a validated request body with the template it asks for."""
-    template = builtin_template(kind, loaded.data["language"])
-    return render_loaded(loaded, template)
+    """Render a validated request body with the template it asks for.
+
+    ``?template=<id>[&version=N]`` picks one of the caller's own templates (an
+    API key is required; it renders in the isolated workers); otherwise the
+    built-in template of the document's language renders in process.
+    """
+    template_id = request.args.get("template")
+    if template_id is None:
+        if current_app.config["REQUIRE_KEY_FOR_BUILTIN"]:
+            authenticate()
+        template = builtin_template(kind, loaded.data["language"])
+        return render_loaded(loaded, template)
+    caller = authenticate()
+    found, prepared = stored_template(caller, template_id, version_argument())
+    if found.template.kind != kind:
+        raise ApiError(
+            409,
+            f"Template '{template_id}' is for {found.template.kind} documents, not "
+            f"{kind}: post to /v1/documents/{found.template.kind}.",
+        )
+    return render_with_stored(loaded, found, prepared)
 
 
 def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
@@ -103,13 +138,34 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
             (422, "Invalid document: every problem with its field path."),
         )
     }
-    return {
+    operation: dict[str, Any] = {
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": schema_for(kind)}},
         },
         "responses": {"200": ok, **errors},
     }
+    if rendering:
+        operation["parameters"] = [
+            {
+                "name": "template",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Id of one of your uploaded templates (needs an "
+                "API key); the built-in template of the document's language "
+                "when absent.",
+            },
+            {
+                "name": "version",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "Version of the uploaded template; the latest "
+                "when absent.",
+            },
+        ]
+    return operation
 
 
 def _register(kind: str) -> None:

@@ -1,0 +1,96 @@
+"""Finding a caller's stored template and rendering with it, for both blueprints.
+
+``/v1/templates/<id>/preview`` and ``/v1/documents/<kind>?template=<id>`` render
+the same way: the version is looked up for the caller's organisation only (any
+other organisation's template is "not found"), prepared through the shared
+cache and rendered in the isolated worker pool, never in this process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import request
+
+from schemas.problems import Problem
+from schemas.registry import LoadedDocument
+from service.auth import Caller
+from service.documents import RenderedDocument, render_loaded
+from service.errors import ApiError
+from service.extensions import services
+from service.rendering.engine import PreparedTemplate
+from service.storage import repository
+from service.storage.db import database
+from service.storage.models import TemplateVersion
+
+
+def not_found(template_id: str, version: int | None = None) -> ApiError:
+    """The 404 for a template (or one version of it) the caller does not have."""
+    if version is None:
+        return ApiError(404, f"There is no template '{template_id}'.")
+    return ApiError(404, f"Template '{template_id}' has no version {version}.")
+
+
+def version_argument() -> int | None:
+    """The ``?version=N`` query argument: a whole number from 1, or None."""
+    raw = request.args.get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(
+            422,
+            "The version must be a whole number from 1.",
+            [{"path": "version", "message": "Must be a whole number from 1."}],
+        )
+    return int(raw)
+
+
+def find_version(
+    caller: Caller,
+    template_id: str,
+    version: int | None,
+    *,
+    with_content: bool = False,
+) -> TemplateVersion:
+    """A version (the latest when None) of the caller's template, else a 404."""
+    with database().transaction() as session:
+        found = repository.get_version(
+            session,
+            caller.organisation_id,
+            template_id,
+            version,
+            with_content=with_content,
+        )
+        if found is not None:
+            return found
+        exists = repository.get_template(session, caller.organisation_id, template_id)
+    raise not_found(template_id, version if exists is not None else None)
+
+
+def stored_template(
+    caller: Caller, template_id: str, version: int | None
+) -> tuple[TemplateVersion, PreparedTemplate]:
+    """A version of the caller's template and its prepared form (404 if not theirs)."""
+    found = find_version(caller, template_id, version, with_content=True)
+    return found, services().cache.get(found.content)
+
+
+def render_with_stored(
+    loaded: LoadedDocument, found: TemplateVersion, prepared: PreparedTemplate
+) -> RenderedDocument:
+    """Render a loaded document with a funder's template in the isolated workers.
+
+    A template written in another language than the document still renders;
+    the response then carries a warning saying so.
+    """
+    rendered = render_loaded(loaded, prepared, renderer=services().isolated.render)
+    language = loaded.data.get("language")
+    if language is not None and language != found.language:
+        warning = Problem(
+            "language",
+            f"The template is written in '{found.language}' and the document in "
+            f"'{language}'; dates, amounts and labels follow the document.",
+            "template_language",
+        )
+        rendered = dataclasses.replace(rendered, warnings=[*rendered.warnings, warning])
+    return rendered

@@ -1,0 +1,231 @@
+"""The database of one app: its engine, its sessions and its schema migrations.
+
+``init_app`` builds a :class:`Database` from ``DATABASE_URL`` and, unless
+``DATABASE_AUTO_MIGRATE`` is false, upgrades the schema to the newest Alembic
+revision. Several processes may start at once (gunicorn workers, two hosts on
+one PostgreSQL): the upgrade runs under a lock, a PostgreSQL advisory lock or a
+file lock beside the SQLite file, so only one of them migrates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import logging
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+EXTENSION_KEY = "partnerdocs.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Key of the PostgreSQL advisory lock held while migrating ("pdocs" in ASCII).
+MIGRATION_LOCK_KEY = 0x70646F6373
+#: Seconds a SQLite connection waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT = 30
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """An engine and a session factory for one database URL."""
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = make_url(url)
+        self.engine = _create_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """The database's dialect name: "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, else rolled back."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def alembic_config(self, connection: Connection | None = None) -> Config:
+        """The Alembic configuration of the package's migrations."""
+        config = Config(stdout=io.StringIO())
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option(
+            "sqlalchemy.url",
+            self.url.render_as_string(hide_password=False).replace("%", "%%"),
+        )
+        if connection is not None:
+            config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the schema to ``revision``, one process at a time."""
+        with self._migration_lock() as connection:
+            config = self.alembic_config(connection)
+            if revision == "head" and _stamped(connection) == _head(config):
+                connection.rollback()
+                return  # up to date: the usual case, and quiet
+            command.upgrade(config, revision)
+            if connection.in_transaction():
+                connection.commit()
+
+    def downgrade(self, revision: str) -> None:
+        """Migrate the schema back to ``revision``, one process at a time."""
+        with self._migration_lock() as connection:
+            command.downgrade(self.alembic_config(connection), revision)
+            if connection.in_transaction():
+                connection.commit()
+
+    def current_revision(self) -> str | None:
+        """The revision the database is at, or None before the first migration."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+                try:
+                    yield connection
+                finally:
+                    if connection.in_transaction():
+                        connection.rollback()
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"),
+                        {"key": MIGRATION_LOCK_KEY},
+                    )
+                    connection.commit()
+            else:
+                with _file_lock(_sqlite_file(self.url)):
+                    yield connection
+
+
+def _stamped(connection: Connection) -> str | None:
+    """The revision recorded in the database, read without Alembic's chatter."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def _head(config: Config) -> str | None:
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL, or None for an in-memory database."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+@contextlib.contextmanager
+def _file_lock(database: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database>.lock`` (nothing for memory)."""
+    if database is None:
+        yield
+        return
+    lock_path = database.with_name(database.name + ".lock")
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = _sqlite_file(url)
+    options: dict[str, Any] = {}
+    if database is None:
+        # One shared connection, or every connection would see its own empty
+        # in-memory database.
+        options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, record: Any) -> None:
+    """Enforce foreign keys (off by default in SQLite) and let readers and the
+    writer work side by side (write-ahead log)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+@click.group("db", cls=AppGroup)
+def db_command() -> None:
+    """Migrate the database schema (Alembic)."""
+
+
+@db_command.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the newest)."""
+    database().upgrade(revision)
+    click.echo(f"The database is at revision {database().current_revision()}.")
+
+
+@db_command.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Downgrade the schema to REVISION ("base" removes every table)."""
+    database().downgrade(revision)
+    click.echo(f"The database is at revision {database().current_revision()}.")
+
+
+@db_command.command("current")
+def current_command() -> None:
+    """Print the revision the database is at."""
+    click.echo(database().current_revision() or "none (not migrated)")
+
+
+def init_app(app: Flask) -> Database:
+    """Open the app's database and, unless told not to, bring its schema up to date."""
+    store = Database(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION_KEY] = store
+    app.cli.add_command(db_command)
+    # Test suites create many apps: close each one's connections with it.
+    weakref.finalize(app, store.dispose)
+    if app.config["DATABASE_AUTO_MIGRATE"]:
+        store.upgrade()
+    return store
+
+
+def database() -> Database:
+    """The current app's database."""
+    found: Database = current_app.extensions[EXTENSION_KEY]
+    return found

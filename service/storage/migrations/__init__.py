@@ -1,0 +1,1 @@
+"""Alembic migrations of the template store (run by ``service.storage.db``)."""

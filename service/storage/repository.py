@@ -1,0 +1,293 @@
+"""Plain functions over the store: keys, organisations, templates and versions.
+
+Every function takes a session (or, when it must retry a whole transaction, the
+:class:`~service.storage.db.Database`) and knows nothing of Flask. Templates are
+always looked up together with the organisation asking: another tenant's
+template is simply not found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, undefer
+
+from service.storage.db import Database
+from service.storage.models import (
+    ApiKey,
+    Organisation,
+    Template,
+    TemplateVersion,
+    utcnow,
+)
+
+#: Every key starts with this, so that a leaked one is recognisable in logs
+#: and by secret scanners.
+KEY_MARKER = "pdk_"
+#: Characters of the key kept in clear as its prefix: the marker and 8 random
+#: characters (48 bits), enough to tell keys apart, far too few to guess one.
+PREFIX_LENGTH = len(KEY_MARKER) + 8
+#: Attempts at writing a new version when another upload takes the same number.
+VERSION_ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
+
+
+class KindConflict(Exception):
+    """A new version would serve another document kind than its template."""
+
+    def __init__(self, template: Template, kind: str) -> None:
+        super().__init__(
+            f"The template '{template.name}' serves {template.kind} documents, "
+            f"not {kind}; upload it under another name."
+        )
+        self.template = template
+        self.kind = kind
+
+
+# --- keys and organisations -------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    """The hex SHA-256 of a key: what is stored, and what a key is looked up by.
+
+    Keys are 256 random bits, so a plain hash is enough: there is nothing to
+    brute-force that a slow password hash would protect.
+    """
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def generate_key() -> str:
+    """A new random key: ``pdk_`` and 43 URL-safe characters (256 bits)."""
+    return KEY_MARKER + secrets.token_urlsafe(32)
+
+
+def get_or_create_organisation(session: Session, name: str) -> Organisation:
+    """The organisation called ``name``, created if it is new."""
+    organisation = session.scalar(select(Organisation).filter_by(name=name))
+    if organisation is None:
+        organisation = Organisation(name=name)
+        session.add(organisation)
+        session.flush()
+    return organisation
+
+
+def create_key(session: Session, organisation_name: str) -> tuple[ApiKey, str]:
+    """A new key for the organisation (created if new): the row and the key itself.
+
+    The key is returned only here; the store keeps its hash and prefix.
+    """
+    organisation = get_or_create_organisation(session, organisation_name)
+    existing = set(session.scalars(select(ApiKey.prefix)))
+    key = generate_key()
+    while key[:PREFIX_LENGTH] in existing:  # pragma: no cover - 1 in 2**48
+        key = generate_key()
+    api_key = ApiKey(
+        organisation=organisation, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key)
+    )
+    session.add(api_key)
+    session.flush()
+    return api_key, key
+
+
+def find_key(session: Session, key: str) -> ApiKey | None:
+    """The stored key matching ``key`` (revoked ones too), with its organisation."""
+    return session.scalar(
+        select(ApiKey)
+        .options(joinedload(ApiKey.organisation))
+        .filter_by(key_hash=hash_key(key))
+    )
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, by organisation and age, with its organisation loaded."""
+    return list(
+        session.scalars(
+            select(ApiKey)
+            .join(ApiKey.organisation)
+            .options(joinedload(ApiKey.organisation))
+            .order_by(Organisation.name, ApiKey.created_at, ApiKey.id)
+        )
+    )
+
+
+def revoke_key(session: Session, prefix_or_id: str) -> ApiKey | None:
+    """Revoke the key with this prefix (or numeric id); None if there is none."""
+    condition = ApiKey.prefix == prefix_or_id
+    if prefix_or_id.isdigit():
+        condition = condition | (ApiKey.id == int(prefix_or_id))
+    api_key = session.scalar(
+        select(ApiKey).options(joinedload(ApiKey.organisation)).where(condition)
+    )
+    if api_key is not None and api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        session.flush()
+    return api_key
+
+
+# --- templates --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What an upload stores: the file and what checking it found."""
+
+    name: str
+    kind: str
+    language: str
+    filename: str
+    content: bytes
+    report: Mapping[str, Any]
+    engine: str | None = None
+    fallback_reason: str | None = None
+
+
+def create_or_version_template(
+    db: Database, organisation_id: int, upload: NewVersion
+) -> TemplateVersion:
+    """Store an upload: a new template, or the next version of the one so named.
+
+    The template row, the version row and the bytes are written in one
+    transaction, so a crash leaves the old state or the new. Version numbers
+    are unique per template; when a concurrent upload takes the same number
+    (or creates the same name first), the transaction is retried.
+    Raises :class:`KindConflict` if the name is taken by a template of another
+    kind.
+    """
+    for attempt in range(1, VERSION_ATTEMPTS + 1):
+        try:
+            with db.transaction() as session:
+                return _store_version(session, organisation_id, upload)
+        except IntegrityError:
+            if attempt == VERSION_ATTEMPTS:
+                raise
+            log.info(
+                "upload of %r raced another one; retrying (%d)", upload.name, attempt
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _store_version(
+    session: Session, organisation_id: int, upload: NewVersion
+) -> TemplateVersion:
+    # FOR UPDATE makes concurrent uploads of one template wait their turn on
+    # PostgreSQL; SQLite ignores it and relies on the unique constraint.
+    template = session.scalar(
+        select(Template)
+        .filter_by(organisation_id=organisation_id, name=upload.name)
+        .with_for_update()
+    )
+    if template is None:
+        template = Template(
+            organisation_id=organisation_id,
+            name=upload.name,
+            kind=upload.kind,
+            latest_version=0,
+        )
+        session.add(template)
+    elif template.kind != upload.kind:
+        raise KindConflict(template, upload.kind)
+    number = template.latest_version + 1
+    version = TemplateVersion(
+        template=template,
+        version=number,
+        language=upload.language,
+        filename=upload.filename,
+        size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        content=upload.content,
+        report=dict(upload.report),
+        engine=upload.engine,
+        fallback_reason=upload.fallback_reason,
+    )
+    session.add(version)
+    template.latest_version = number
+    session.flush()
+    return version
+
+
+def get_template(
+    session: Session, organisation_id: int, template_id: str
+) -> Template | None:
+    """The organisation's template with this id, or None (also for others')."""
+    return session.scalar(
+        select(Template).filter_by(id=template_id, organisation_id=organisation_id)
+    )
+
+
+def get_version(
+    session: Session,
+    organisation_id: int,
+    template_id: str,
+    version: int | None = None,
+    *,
+    with_content: bool = False,
+) -> TemplateVersion | None:
+    """A version (the latest when ``version`` is None) of the organisation's template.
+
+    The bytes are loaded only ``with_content``.
+    """
+    query = (
+        select(TemplateVersion)
+        .join(TemplateVersion.template)
+        .options(joinedload(TemplateVersion.template))
+        .where(
+            Template.id == template_id,
+            Template.organisation_id == organisation_id,
+            TemplateVersion.version
+            == (Template.latest_version if version is None else version),
+        )
+    )
+    if with_content:
+        query = query.options(undefer(TemplateVersion.content))
+    return session.scalar(query)
+
+
+def list_versions(session: Session, template: Template) -> list[TemplateVersion]:
+    """Every version of ``template``, oldest first, without their bytes."""
+    return list(
+        session.scalars(
+            select(TemplateVersion)
+            .filter_by(template_id=template.id)
+            .order_by(TemplateVersion.version)
+        )
+    )
+
+
+def list_templates(session: Session, organisation_id: int) -> list[TemplateVersion]:
+    """The latest version of each of the organisation's templates, by name."""
+    return list(
+        session.scalars(
+            select(TemplateVersion)
+            .join(TemplateVersion.template)
+            .options(joinedload(TemplateVersion.template))
+            .where(
+                Template.organisation_id == organisation_id,
+                TemplateVersion.version == Template.latest_version,
+            )
+            .order_by(Template.name, Template.id)
+        )
+    )
+
+
+def delete_template(session: Session, organisation_id: int, template_id: str) -> bool:
+    """Delete the organisation's template and all its versions; False if not found."""
+    if get_template(session, organisation_id, template_id) is None:
+        return False
+    # Versions first, in the same transaction: no reliance on ON DELETE CASCADE.
+    session.execute(
+        delete(TemplateVersion).where(TemplateVersion.template_id == template_id)
+    )
+    session.execute(
+        delete(Template).where(
+            Template.id == template_id, Template.organisation_id == organisation_id
+        )
+    )
+    return True

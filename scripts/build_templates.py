@@ -94,7 +94,7 @@ COMMON = {
         "date": "Dato",
         "signatures": "Underskrifter",
         "sign_for": "For {{ party.name }}",
-        "place_and_date": "Sted og dato:",
+        "place_and_date": "Sted og dato",
         "name_and_title": "Navn og titel",
         "page": "Side",
         "page_of": "af",
@@ -123,7 +123,7 @@ COMMON = {
         "date": "Date",
         "signatures": "Signatures",
         "sign_for": "For {{ party.name }}",
-        "place_and_date": "Place and date:",
+        "place_and_date": "Place and date",
         "name_and_title": "Name and title",
         "page": "Page",
         "page_of": "of",
@@ -139,7 +139,7 @@ AGREEMENT = {
         "kicker": "Partnerskabsaftale",
         "intro": (
             "Denne aftale beskriver, hvad parterne vil skabe sammen, hvad hver part "
-            "bidrager med og forventer, og hvordan samarbejdet ledes, følges op og "
+            "bidrager med og forventer, og hvordan samarbejdet ledes, evalueres og "
             "afsluttes."
         ),
         "between": (
@@ -174,8 +174,8 @@ AGREEMENT = {
         "deadline": "Frist",
         "activities": "Aktiviteter og tidsplan",
         "activities_intro": (
-            "De ansvarlige parter sørger for, at aktiviteten bliver gennemført, og "
-            "holder de øvrige parter orienteret undervejs."
+            "For hver aktivitet sørger de ansvarlige parter for, at den bliver "
+            "gennemført, og holder de øvrige parter orienteret undervejs."
         ),
         "activity": "Aktivitet",
         "description": "Beskrivelse",
@@ -205,8 +205,9 @@ AGREEMENT = {
         "total": "I alt",
         "external_funding": "Ekstern finansiering",
         "external_intro": (
-            "Parterne søger ekstern finansiering som vist nedenfor. Den ansvarlige "
-            "part skriver ansøgningen og holder de øvrige parter orienteret."
+            "Parterne har søgt eller vil søge ekstern finansiering som vist "
+            "nedenfor. Den ansvarlige part står for ansøgningen og holder de øvrige "
+            "parter orienteret."
         ),
         "source": "Kilde",
         "status": "Status",
@@ -231,11 +232,11 @@ AGREEMENT = {
         ),
         "capacity_dependent": (
             "Det gælder især {{ dependent_parties|map(attribute='name')|join_and }}, "
-            "som i dag er i høj grad afhængig"
+            "som i dag i høj grad er afhængig"
             "{% if dependent_parties|length > 1 %}e{% endif %} af partnerskabet."
         ),
         "area": "Område",
-        "beneficiary": "Styrkes hos",
+        "beneficiary": "Hvem styrkes",
         "measures": "Tiltag",
         "phase_out": "Udfasning",
         "phase_out_intro": (
@@ -246,8 +247,8 @@ AGREEMENT = {
         "plan": "Plan for udfasning",
         "step": "Skridt",
         "notice": (
-            "Et ophør af partnerskabet varsles skriftligt mindst "
-            "{{ phase_out.notice_months|months }} i forvejen."
+            "Udfasningen varsles skriftligt mindst "
+            "{{ phase_out.notice_months|months }}, før den begynder."
         ),
         "term": "Varighed og fornyelse",
         "term_text": (
@@ -268,8 +269,8 @@ AGREEMENT = {
             "samarbejdet og de fælles værdier."
         ),
         "notice_period": (
-            "Derefter kan aftalen opsiges skriftligt med et varsel på "
-            "{{ termination.notice_period }}."
+            "Lykkes det ikke, kan hver af parterne opsige aftalen skriftligt med et "
+            "varsel på {{ termination.notice_period }}."
         ),
         "signatures_intro": (
             "Med deres underskrift bekræfter parterne aftalen og forpligter sig til "
@@ -319,8 +320,8 @@ AGREEMENT = {
         "deadline": "Deadline",
         "activities": "Activities and timeline",
         "activities_intro": (
-            "The responsible parties make sure the activity is carried out and keep "
-            "the other partners informed along the way."
+            "For each activity, the responsible parties make sure it is carried out "
+            "and keep the other partners informed along the way."
         ),
         "activity": "Activity",
         "description": "Description",
@@ -350,8 +351,9 @@ AGREEMENT = {
         "total": "Total",
         "external_funding": "External funding",
         "external_intro": (
-            "The partners seek external funding as shown below. The responsible "
-            "party writes the application and keeps the other partners informed."
+            "The partners have applied or will apply for external funding as shown "
+            "below. The responsible party handles the application and keeps the "
+            "other partners informed."
         ),
         "source": "Source",
         "status": "Status",
@@ -381,7 +383,7 @@ AGREEMENT = {
             "partnership."
         ),
         "area": "Area",
-        "beneficiary": "Capacity built for",
+        "beneficiary": "Whose capacity",
         "measures": "Measures",
         "phase_out": "Phase-out",
         "phase_out_intro": (
@@ -392,8 +394,8 @@ AGREEMENT = {
         "plan": "Phase-out plan",
         "step": "Step",
         "notice": (
-            "The partners give written notice of an end to the partnership at least "
-            "{{ phase_out.notice_months|months }} in advance."
+            "Written notice of the phase-out is given at least "
+            "{{ phase_out.notice_months|months }} before it begins."
         ),
         "term": "Term and renewal",
         "term_text": (
@@ -417,8 +419,8 @@ AGREEMENT = {
             "shared values."
         ),
         "notice_period": (
-            "After that, the agreement may be terminated in writing with a notice "
-            "period of {{ termination.notice_period }}."
+            "If this does not succeed, each party may terminate the agreement in "
+            "writing with a notice period of {{ termination.notice_period }}."
         ),
         "signatures_intro": (
             "By signing, the parties confirm this agreement and commit to working "
@@ -437,10 +439,10 @@ UNDERSTANDING = {
         ),
         "binding": (
             "Parterne er enige om, at dette forståelsespapir er juridisk bindende "
-            "for dem, indtil det eventuelt afløses af en egentlig samarbejdsaftale."
+            "for dem, indtil en egentlig samarbejdsaftale afløser det."
         ),
         "between": (
-            "Forståelsespapiret er indgået mellem "
+            "Forståelsespapiret er udarbejdet i fællesskab af "
             "{{ parties|map(attribute='name')|join_and }}."
         ),
         "purpose": "Formål",
@@ -462,7 +464,7 @@ UNDERSTANDING = {
         ),
         "signatures_not_binding": (
             "Med deres underskrift bekræfter parterne de fælles hensigter i dette "
-            "forståelsespapir."
+            "forståelsespapir. Underskrifterne forpligter ikke parterne juridisk."
         ),
         "signatures_binding": (
             "Med deres underskrift bekræfter parterne forståelsespapiret og "
@@ -478,11 +480,10 @@ UNDERSTANDING = {
         ),
         "binding": (
             "The parties agree that this memorandum of understanding is legally "
-            "binding on them until it may be replaced by a formal cooperation "
-            "agreement."
+            "binding on them until a formal cooperation agreement replaces it."
         ),
         "between": (
-            "This memorandum is made between "
+            "This memorandum has been drawn up jointly by "
             "{{ parties|map(attribute='name')|join_and }}."
         ),
         "purpose": "Purpose",
@@ -504,7 +505,7 @@ UNDERSTANDING = {
         ),
         "signatures_not_binding": (
             "By signing, the parties confirm the shared intentions set out in this "
-            "memorandum of understanding."
+            "memorandum of understanding. Signing it creates no legal obligations."
         ),
         "signatures_binding": (
             "By signing, the parties confirm this memorandum of understanding and "
@@ -602,11 +603,13 @@ STYLE_NAMES = {
         "TableText": "Tabeltekst",
         "TableAmount": "Tabelbeløb",
         "SignatureLine": "Underskriftslinje",
+        "SignatureField": "Udfyldt felt over linje",
         "Letterhead": "Brevhoved",
         "LetterheadDetails": "Brevhoved detaljer",
         "Recipient": "Modtager",
         "LetterDate": "Brevdato",
         "Subject": "Emne",
+        "Closing": "Hilsen",
         "Small": "Lille tekst",
         "Table": "Tabel med overskrift",
     },
@@ -617,11 +620,13 @@ STYLE_NAMES = {
         "TableText": "Table text",
         "TableAmount": "Table amount",
         "SignatureLine": "Signature line",
+        "SignatureField": "Filled-in field above line",
         "Letterhead": "Letterhead",
         "LetterheadDetails": "Letterhead details",
         "Recipient": "Recipient",
         "LetterDate": "Letter date",
         "Subject": "Subject",
+        "Closing": "Closing",
         "Small": "Small text",
         "Table": "Table with header",
     },
@@ -799,31 +804,41 @@ class Template:
         )  # fmt: skip
         self._new_style("Label", bold=True, space_before=6, space_after=2,
                         keep_with_next=True)  # fmt: skip
-        self._new_style("Notice", space_before=6, space_after=10)
+        self._new_style("Notice", space_before=10, space_after=14)
         self._new_style("TableText", size=9.5, space_after=0, line=1.0)
         self._new_style("TableAmount", base="TableText", align="right")
-        self._new_style("SignatureLine", base="TableText", space_before=40)
+        self._new_style("SignatureLine", base="TableText", space_before=34)
+        self._new_style("SignatureField", base="TableText", space_before=16)
         self._new_style("Letterhead", size=15, bold=True, color=ACCENT,
                         space_after=0)  # fmt: skip
         self._new_style("LetterheadDetails", size=8.5, color=MUTED, space_after=28)
         self._new_style("Recipient", space_after=0)
         self._new_style("LetterDate", align="right", space_before=12, space_after=12)
         self._new_style("Subject", bold=True, space_after=12, keep_with_next=True)
+        # Room for a handwritten signature between the closing and the name.
+        self._new_style("Closing", space_after=30, keep_with_next=True)
         self._new_style("Small", size=8.5, color=MUTED, space_after=0)
 
+        # A shaded box with an accent bar on the left; borders in the fill colour
+        # pad the text on the other three sides.
         notice = styles[self.style_names["Notice"]].element.get_or_add_pPr()
+        pad = f'w:val="single" w:sz="4" w:color="{NOTICE_FILL}"'
         _put(notice, (
-            f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="8" '
-            f'w:color="{ACCENT}"/></w:pBdr>'
+            f'<w:pBdr><w:top {pad} w:space="4"/>'
+            f'<w:left w:val="single" w:sz="24" w:space="8" w:color="{ACCENT}"/>'
+            f'<w:bottom {pad} w:space="4"/><w:right {pad} w:space="8"/></w:pBdr>'
         ), PPR_ORDER)  # fmt: skip
         _put(notice, f'<w:shd w:val="clear" w:color="auto" w:fill="{NOTICE_FILL}"/>',
              PPR_ORDER)  # fmt: skip
-        _put(notice, '<w:ind w:left="170" w:right="113"/>', PPR_ORDER)
-        signature = styles[self.style_names["SignatureLine"]].element.get_or_add_pPr()
-        _put(signature, (
-            '<w:pBdr><w:top w:val="single" w:sz="6" w:space="2" w:color="000000"/>'
-            "</w:pBdr>"
-        ), PPR_ORDER)  # fmt: skip
+        _put(notice, '<w:ind w:left="198" w:right="170"/>', PPR_ORDER)
+        # A line to sign on, the signer's name below it; a line with the place and
+        # date written on it.
+        for key, side in (("SignatureLine", "top"), ("SignatureField", "bottom")):
+            line = styles[self.style_names[key]].element.get_or_add_pPr()
+            _put(line, (
+                f'<w:pBdr><w:{side} w:val="single" w:sz="6" w:space="2" '
+                'w:color="000000"/></w:pBdr>'
+            ), PPR_ORDER)  # fmt: skip
         self._add_table_style()
 
     def _style_name(self, key: str) -> str:
@@ -1118,7 +1133,12 @@ class Template:
         row = table.add_row()
         for cell, column in zip(row.cells, columns, strict=True):
             style = "TableAmount" if column.amount else "TableText"
-            self._fill_cell(cell, column.value, style=style, bold=column.bold)
+            paragraph = self._fill_cell(
+                cell, column.value, style=style, bold=column.bold
+            )
+            # A table with totals stays whole (up to a page): lines and sums
+            # read together.
+            paragraph.paragraph_format.keep_with_next = bool(totals) or None
         self._tag_row(table, "endfor")
         for total in totals:
             row = table.add_row()
@@ -1189,11 +1209,14 @@ class Template:
         place_and_date = (
             "{% if signing.place or signing.date %}{{ signing.place }}"
             "{% if signing.place and signing.date %}, {% endif %}"
-            "{{ signing.date|date }}{% endif %}"
+            "{{ signing.date|date|replace(' ', '\\u00a0') }}{% endif %}"
         )
         contents = [
             [(words["sign_for"], "TableText", True)],
-            [(f"{words['place_and_date']} {place_and_date}", "TableText", False)],
+            [
+                (place_and_date, "SignatureField", False),
+                (words["place_and_date"], "TableText", False),
+            ],
             [
                 (
                     "{% if party.representative.name %}"
@@ -1367,7 +1390,7 @@ def parties_section(
             (w["registration_number"], ["{{ party.registration_number }}"],
              "party.registration_number"),
             (w["address"], ["{{ party.address }}"], "party.address"),
-            (w["country"], ["{{ party.country }}"], "party.country"),
+            (w["country"], ["{{ party.country|country }}"], "party.country"),
             (w["website"], ["{{ party.website }}"], "party.website"),
             (w["representative"], person("party.representative"),
              "party.representative"),
@@ -1396,7 +1419,7 @@ def values_section(t: Template, intro: str) -> None:
     """The shared values as bullets."""
     with t.when("values"):
         t.heading(t.words["values"])
-        t.paragraph(intro)
+        t.paragraph(intro, keep_with_next=True)
         t.bullets("values", "value", "{{ value }}")
 
 
@@ -1436,13 +1459,13 @@ def agreement_background(t: Template, a: dict[str, str]) -> None:
 def agreement_goals(t: Template, a: dict[str, str]) -> None:
     """Impact and relationship goals in two tables."""
     columns = [
-        Column(a["goal"], 3900, "{{ goal.description }}"),
-        Column(a["indicator"], 3370, "{{ goal.indicator }}"),
-        Column(a["deadline"], 1800, "{{ goal.deadline|date }}"),
+        Column(a["goal"], 3770, "{{ goal.description }}"),
+        Column(a["indicator"], 3200, "{{ goal.indicator }}"),
+        Column(a["deadline"], 2100, "{{ goal.deadline|date }}"),
     ]
     with t.when("impact_goals or relationship_goals"):
         t.heading(a["goals"])
-        t.paragraph(a["goals_intro"])
+        t.paragraph(a["goals_intro"], keep_with_next=True)
         for kind in ("impact", "relationship"):
             with t.when(f"{kind}_goals"):
                 t.heading(a[f"{kind}_goals"], 2)
@@ -1490,7 +1513,7 @@ def agreement_roles(t: Template, a: dict[str, str]) -> None:
     """Each party's role and responsibilities."""
     with t.when("roles"):
         t.heading(a["roles"])
-        t.paragraph(a["roles_intro"])
+        t.paragraph(a["roles_intro"], keep_with_next=True)
         with t.each("role in roles"):
             t.paragraph(
                 "{{ role.party|party_name }}{% if role.title %} – {{ role.title }}"
@@ -1574,7 +1597,7 @@ def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
     """How and when progress and the partnership are reviewed."""
     with t.when("follow_up"):
         t.heading(a["follow_up"])
-        t.paragraph(a["follow_up_intro"])
+        t.paragraph(a["follow_up_intro"], keep_with_next=True)
         t.labelled(a["frequency"], "{{ follow_up.frequency }}", "follow_up.frequency")
         with t.when("follow_up.methods"):
             t.paragraph(a["methods"], "Label")
@@ -1618,7 +1641,7 @@ def agreement_phase_out(t: Template, a: dict[str, str]) -> None:
     """Time horizon, phase-out plan, dated steps and notice."""
     with t.when("phase_out"):
         t.heading(a["phase_out"])
-        t.paragraph(a["phase_out_intro"])
+        t.paragraph(a["phase_out_intro"], keep_with_next=True)
         t.labelled(a["horizon"], "{{ phase_out.horizon }}", "phase_out.horizon")
         t.labelled(a["plan"], "{{ phase_out.plan }}", "phase_out.plan")
         with t.when("phase_out.steps"):
@@ -1701,7 +1724,7 @@ def understanding_content(t: Template, u: dict[str, str]) -> None:
     text_section(t, t.words["vision"], "vision")
     with t.when("areas_of_cooperation"):
         t.heading(u["areas"])
-        t.paragraph(u["areas_intro"])
+        t.paragraph(u["areas_intro"], keep_with_next=True)
         t.bullets("areas_of_cooperation", "area", "{{ area }}")
     values_section(t, u["values_intro"])
 
@@ -1817,9 +1840,7 @@ def letter_closing(t: Template, m: dict[str, str]) -> None:
     with t.when("links"):
         t.paragraph(m["links"])
     t.paragraph(m["looking_forward"])
-    closing = t.paragraph(m["closing"])
-    closing.paragraph_format.space_after = Pt(30)
-    closing.paragraph_format.keep_with_next = True
+    t.paragraph(m["closing"], "Closing")
     with t.when("sender.representative.name"):
         t.paragraph("{{ sender.representative.name }}", "Recipient")
     t.paragraph(

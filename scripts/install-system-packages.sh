@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests and tools need: Chromium (browser tests), PostgreSQL
 # (store tests), LibreOffice + poppler (open/convert documents), fonts the
-# templates name (Arial -> Liberation Sans). Installs only what is missing.
+# templates name (Arial -> Liberation Sans), pngquant for the docs' pictures.
+# Installs only what is missing.
 set -euo pipefail
 packages=(chromium chromium-driver postgresql libreoffice-writer-nogui poppler-utils
-          fonts-liberation2 fonts-crosextra-carlito)
+          pngquant fonts-liberation2 fonts-crosextra-carlito)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

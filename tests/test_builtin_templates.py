@@ -280,6 +280,221 @@ def test_headings_are_numbered_by_word_not_by_text():
 # ---------------------------------------------------------------- the agreement
 
 
+def paragraph_texts(doc: DocumentObject) -> list[str]:
+    """The body's own paragraphs (not those in tables), spaces normalised."""
+    return [p.text.replace("\xa0", " ") for p in doc.paragraphs]
+
+
+def rows(table: Table) -> list[list[str]]:
+    """A table's cell texts row by row (a merged cell once)."""
+    return [
+        [cell.text.replace("\xa0", " ") for cell in dict.fromkeys(row.cells)]
+        for row in table.rows
+    ]
+
+
+def table_after(doc: DocumentObject, text: str) -> Table:
+    """The first table after the body paragraph whose text is ``text``."""
+    seen = False
+    for block in blocks(doc):
+        if isinstance(block, Paragraph) and block.text == text:
+            seen = True
+        elif seen and isinstance(block, Table):
+            return block
+    raise AssertionError(f"no table after {text!r}")
+
+
+def test_agreement_opens_with_a_title_block():
+    doc = document("full", "agreement", "da")
+    kicker, title = doc.paragraphs[:2]
+    assert (kicker.text, kicker.style.name) == ("Partnerskabsaftale", "Dokumenttype")
+    assert (title.text, title.style.name) == ("Musik i Gården", "Title")
+    assert rows(doc.tables[0]) == [
+        ["Reference", "KF-2026-027"],
+        ["Samarbejdsform", "Partnerskab"],
+        ["Parter", "Skovby Kommune, Kultur og Fritid, Lund & Søn ApS og "
+                   "Foreningen Gårdmusik"],
+        ["Periode", "1. februar 2026 – 31. december 2027"],
+    ]  # fmt: skip
+
+
+def test_agreement_describes_each_party():
+    doc = document("full", "agreement", "da")
+    assert rows(table_after(doc, "Skovby Kommune, Kultur og Fritid")) == [
+        ["Sektor", "Offentlig"],
+        ["CVR-nr.", "29189927"],
+        ["Adresse", "Rådhustorvet 4, 8600 Silkeborg"],
+        ["Land", "Danmark"],
+        ["Hjemmeside", "https://kultur.skovby.example.dk"],
+        ["Repræsentant", "Hanne Vestergaard, Kulturchef\n"
+                         "hanne.vestergaard@skovby.example.dk · +45 87 12 34 00"],
+        ["Kontaktperson", "Rasmus Iversen, Kulturkonsulent\n"
+                          "rasmus.iversen@skovby.example.dk · +45 87 12 34 17"],
+    ]  # fmt: skip
+    lines = paragraph_texts(doc)
+    start = lines.index("Skovby Kommune, Kultur og Fritid")
+    assert lines[start + 1 : start + 7] == [
+        "Bidrag",
+        "Tilskud til musikerhonorarer",
+        "Adgang til kommunens gårdmiljøer og parker",
+        "Sparring om fondsansøgninger og regnskab",
+        "Forventninger",
+        "At flere borgere i de nye boligområder oplever levende musik tæt på, hvor de "
+        "bor.",
+    ]
+    bullet = doc.paragraphs[start + 2]
+    assert bullet.style.name == "List Bullet"
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "expected"),
+    [("da", "SE", ["Registreringsnr.", "Sverige"]), ("en", "SE", ["Sweden"])],
+)
+def test_party_country_is_named_not_coded(language, country, expected):
+    full = document("full", "agreement", language)
+    cells = table_text(full).splitlines()
+    assert "DK" not in cells and "KE" not in cells
+    assert ("Danmark" if language == "da" else "Denmark") in cells
+    payload = load("full", "agreement", language)
+    payload["parties"][0]["country"] = country
+    cells = table_text(open_docx(render("agreement", payload))).splitlines()
+    for word in expected:
+        assert word in cells
+
+
+def test_english_agreement_names_a_kenyan_party_s_country():
+    cells = table_text(document("full", "agreement", "en")).splitlines()
+    assert "Kenya" in cells
+    assert "Registration no." in cells
+
+
+def test_agreement_states_background_vision_mission_and_bottom_lines():
+    lines = paragraph_texts(document("full", "agreement", "da"))
+    for label, text in (
+        ("Vision", "Et Skovby, hvor musikken kommer ud"),
+        ("Mission", "Sammen gennemfører vi otte gårdkoncerter"),
+    ):
+        assert lines[lines.index(label) + 1].startswith(text)
+    assert (
+        "Partnerskabet skaber værdi på disse bundlinjer: kunstnerisk, social og "
+        "kulturel." in lines
+    )
+    assert lines[lines.index("Baggrund") + 1].startswith("Foreningen Gårdmusik har")
+
+
+def test_agreement_goals_are_tables_of_goal_indicator_and_deadline():
+    doc = document("full", "agreement", "en")
+    assert rows(table_after(doc, "Impact goals")) == [
+        ["Goal", "Indicator", "Deadline"],
+        ["Run weekly coding clubs for at least 160 girls",
+         "Attendance lists from the clubs", "30 June 2027"],
+        ["The Initiative covers 40% of its costs from other sources",
+         "Audited accounts", "31 December 2028"],
+    ]  # fmt: skip
+    relationship = rows(table_after(doc, "Relationship goals"))
+    assert relationship[1][0] == "Hold an online partner meeting every month"
+
+
+def test_agreement_lists_milestones_roles_and_governance():
+    doc = document("full", "agreement", "da")
+    assert rows(table_after(doc, "Milepæle"))[1] == [
+        "30. april 2026",
+        "Program og gårde på plads",
+    ]
+    lines = paragraph_texts(doc)
+    role = lines.index("Skovby Kommune, Kultur og Fritid – Koordinator")
+    assert lines[role + 1 : role + 3] == [
+        "Indkalder til møder og skriver referat",
+        "Forvalter tilskuddet til honorarer",
+    ]
+    for line in (
+        "Organisering: En styregruppe med én repræsentant fra hver part",
+        "Møder: Første tirsdag i hver måned",
+        "Referater: Koordinatoren skriver referat og sender det til alle parter "
+        "inden for fem arbejdsdage.",
+    ):
+        assert line in lines
+    assert any(line.startswith("Beslutninger: Styregruppen træffer") for line in lines)
+
+
+def test_agreement_budget_table_has_a_row_per_line_and_totals():
+    doc = document("full", "agreement", "da")
+    budget = rows(table_after(doc, "Budget"))
+    assert budget[0] == ["Post", "Part", "Form", "Beløb"]
+    assert budget[1] == ["Honorarer til musikere", "Skovby Kommune, Kultur og Fritid",
+                         "Kontant", "85.000,50 kr."]  # fmt: skip
+    assert budget[3][2] == "Naturalier"
+    assert budget[-1] == ["Budget i alt", "169.500,50 kr."]
+    shares = rows(table_after(doc, "Fordeling på parter"))
+    assert shares[0] == ["Part", "Kontant", "Naturalier", "I alt"]
+    assert shares[-1] == ["I alt", "97.500,50 kr.", "72.000,00 kr.", "169.500,50 kr."]
+    funding = rows(table_after(doc, "Ekstern finansiering"))
+    assert funding[1:] == [
+        ["Statens Kunstfonds projektstøtte", "Foreningen Gårdmusik", "Ansøgt",
+         "120.000,00 kr."],
+        ["Sparekassens lokale fond", "Skovby Kommune, Kultur og Fritid", "Bevilget",
+         "25.000,00 kr."],
+        ["I alt", "145.000,00 kr."],
+    ]  # fmt: skip
+
+
+def test_agreement_follow_up_values_and_communication():
+    lines = paragraph_texts(document("full", "agreement", "da"))
+    assert "Hyppighed: Hvert kvartal" in lines
+    assert "Statusmøde i styregruppen" in lines
+    assert (
+        "Datoer for opfølgning: 1. april 2026, 1. juli 2026 og 15. oktober 2026."
+        in lines
+    )
+    values = lines.index("Fælles værdier")
+    assert lines[values + 2 : values + 5] == [
+        "Nærvær og respekt for beboerne",
+        "Åbenhed om økonomi og beslutninger",
+        "Alle bidrag tæller, uanset størrelse",
+    ]
+    assert lines[lines.index("Kommunikation") + 1].startswith("Parterne optræder")
+
+
+def test_agreement_capacity_building_says_who_builds_whose_capacity_and_how():
+    doc = document("full", "agreement", "da")
+    assert rows(table_after(doc, "Kapacitetsopbygning"))[:2] == [
+        ["Område", "Hvem styrkes", "Tiltag", "Ansvarlig"],
+        ["Fondsansøgninger og budget", "Foreningen Gårdmusik",
+         "Kommunens kulturkonsulent skriver den første ansøgning sammen med "
+         "foreningen og giver feedback på den næste.",
+         "Skovby Kommune, Kultur og Fritid"],
+    ]  # fmt: skip
+
+
+def test_agreement_phase_out_has_horizon_plan_steps_and_notice():
+    doc = document("full", "agreement", "en")
+    lines = paragraph_texts(doc)
+    assert (
+        "Time horizon: Danish funding for the clubs ends on 31 December 2028." in lines
+    )
+    assert any(line.startswith("Phase-out plan: From 2027") for line in lines)
+    assert rows(table_after(doc, "Phase-out"))[1] == [
+        "1 January 2027",
+        "The Initiative pays for club venues itself",
+    ]
+    assert (
+        "Written notice of the phase-out is given at least 12 months before it "
+        "begins." in lines
+    )
+
+
+def test_agreement_term_and_renewal():
+    lines = paragraph_texts(document("full", "agreement", "da"))
+    assert (
+        "Aftalen træder i kraft den 1. februar 2026 og gælder til og med den "
+        "31. december 2027." in lines
+    )
+    assert (
+        "Fornyelse: Parterne drøfter senest 1. oktober 2027, om samarbejdet skal "
+        "fortsætte i en ny form." in lines
+    )
+
+
 def test_agreement_names_parties_in_tables():
     doc = document("shared", "agreement", "da")
     cells = table_text(doc)
@@ -350,7 +565,7 @@ def test_agreement_explains_dependency_phase_out_and_capacity_building():
     text = all_text(document("full", "agreement", "da"))
     assert "Foreningen Gårdmusik er i høj grad afhængig af partnerskabet." in text
     assert "Det gælder især Foreningen Gårdmusik" in text
-    assert "mindst 6 måneder i forvejen" in text
+    assert "Udfasningen varsles skriftligt mindst 6 måneder, før den begynder." in text
     assert "Fondsansøgninger og budget" in text
     assert "15. januar 2027" in text
 
@@ -360,9 +575,15 @@ def test_agreement_makes_termination_the_last_resort():
         text = all_text(document(source, "agreement", "da"))
         assert "Opsigelse er sidste udvej." in text
         assert "fælles fodslag" in text
-    text = all_text(document("full", "agreement", "en"))
-    assert "Termination is the last resort." in text
-    assert "with a notice period of 12 months." in text
+    lines = paragraph_texts(document("full", "agreement", "en"))
+    section = lines[lines.index("Disputes and termination") + 1 :]
+    assert section[0].startswith("If disagreements or problems arise")
+    assert section[2].startswith("Termination is the last resort. Before a party ")
+    assert "find common ground again" in section[2]
+    assert section[3] == (
+        "If this does not succeed, each party may terminate the agreement in "
+        "writing with a notice period of 12 months."
+    )
 
 
 def test_agreement_signature_block_has_a_column_per_party_on_one_page():
@@ -372,7 +593,9 @@ def test_agreement_signature_block_has_a_column_per_party_on_one_page():
     names = ["Skovby Kommune, Kultur og Fritid", "Lund & Søn ApS",
              "Foreningen Gårdmusik"]  # fmt: skip
     assert [cell.text for cell in table.rows[0].cells] == [f"For {n}" for n in names]
-    assert "Sted og dato: Silkeborg, 20. januar 2026" in table.rows[1].cells[0].text
+    place = table.rows[1].cells[0].text
+    # The date never breaks over two lines.
+    assert place == "Silkeborg, 20.\xa0januar\xa02026\nSted og dato"
     assert "Hanne Vestergaard\nKulturchef" in table.rows[2].cells[0].text
     for row in table.rows[:-1]:
         for cell in row.cells:
@@ -389,15 +612,30 @@ def test_agreement_keeps_user_line_breaks():
     assert "\n" in background.text
 
 
-def test_agreement_header_and_footer():
-    content = rendered("full", "agreement", "da")
-    section = open_docx(content).sections[0]
-    assert section.header.paragraphs[0].text == ("Musik i Gården\tKF-2026-027")
+@pytest.mark.parametrize(
+    ("kind", "language", "header", "page"),
+    [
+        ("agreement", "da", "Musik i Gården\tKF-2026-027", "Side 1 af 1"),
+        ("agreement", "en", "Code Clubs for Girls\tDYT-KE-2026-01", "Page 1 of 1"),
+        ("understanding", "da", "Forståelsespapir om bevægelse i bibliotekerne\t"
+                                "FP-2026-008", "Side 1 af 1"),
+        ("understanding", "en", "Memorandum of understanding on green school "
+                                "gardens\tMOU-2026-12", "Page 1 of 1"),
+    ],
+)  # fmt: skip
+def test_header_shows_title_and_reference_and_footer_page_x_of_y(
+    kind, language, header, page
+):
+    section = document("full", kind, language).sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == header
+    assert all(not p.text for p in section.first_page_header.paragraphs)
     for footer in (section.footer, section.first_page_footer):
         xml = footer._element.xml
-        assert footer.paragraphs[0].text.startswith("Side ")
+        # The field results say 1 until Word or LibreOffice updates them.
+        assert footer.paragraphs[0].text == page
+        assert xml.count('w:fldCharType="begin"') == 2
         assert " PAGE " in xml and " NUMPAGES " in xml
-        assert 'w:fldCharType="begin"' in xml
 
 
 def test_agreement_core_title_is_plain_text():
@@ -408,11 +646,13 @@ def test_agreement_core_title_is_plain_text():
     assert doc.core_properties.language == "en-GB"
 
 
-def test_page_is_a4_with_arial():
-    doc = document("full", "agreement", "en")
+@pytest.mark.parametrize(("kind", "language"), SIX)
+def test_page_is_a4_with_arial(kind, language):
+    doc = document("full", kind, language)
     section = doc.sections[0]
     assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
-    assert 1300 <= section.left_margin.twips <= 1450
+    assert 1100 <= section.top_margin.twips <= 1450
+    assert 1300 <= section.left_margin.twips == section.right_margin.twips <= 1450
     run_defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     fonts = run_defaults.find(qn("w:rPr")).find(qn("w:rFonts"))
     assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
@@ -432,6 +672,48 @@ def test_page_is_a4_with_arial():
 )
 def test_understanding_says_it_is_not_binding(source, language, statement):
     assert statement in all_text(document(source, "understanding", language))
+
+
+def test_understanding_holds_purpose_vision_areas_values_and_term():
+    lines = paragraph_texts(document("full", "understanding", "en"))
+    expected = {
+        "Purpose": "To explore how the school and the association can build and run "
+                   "a school garden together.",
+        "Vision": "Every pupil grows, harvests and cooks vegetables at least once a "
+                  "year.",
+        "Areas of cooperation": "The partners will explore and develop their "
+                                "cooperation in these areas:",
+        "Shared values": "The cooperation rests on these shared values:",
+        "Term": "This memorandum applies from 1 March 2026 until 28 February 2027 "
+                "inclusive.",
+    }  # fmt: skip
+    for heading, text in expected.items():
+        assert lines[lines.index(heading) + 1] == text
+    areas = lines.index("Areas of cooperation")
+    assert lines[areas + 2] == "Designing and building raised beds"
+    assert (
+        "Renewal: The partners decide in January 2027 whether to sign a cooperation "
+        "agreement." in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "statement"),
+    [
+        ("da", "Underskrifterne forpligter ikke parterne juridisk."),
+        ("en", "Signing it creates no legal obligations."),
+    ],
+)
+def test_understanding_signatures_repeat_that_it_does_not_bind(language, statement):
+    doc = document("full", "understanding", language)
+    lines = paragraph_texts(doc)
+    heading = "Underskrifter" if language == "da" else "Signatures"
+    assert lines[lines.index(heading) + 1].endswith(statement)
+    signatures = rows(doc.tables[-1])
+    assert len(signatures[0]) == 2  # one column per party
+    payload = load("full", "understanding", language)
+    payload["binding"] = True
+    assert statement not in all_text(open_docx(render("understanding", payload)))
 
 
 def test_binding_understanding_says_so():
@@ -490,6 +772,54 @@ def test_letter_in_english_uses_english_conventions():
     assert "Kind regards," in text
 
 
+def test_letter_has_letterhead_recipient_date_subject_and_signature():
+    doc = document("full", "first_contact", "da")
+    styled = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert styled[:8] == [
+        ("Brevhoved", "Egnsmuseet Bakkely"),
+        ("Brevhoved detaljer", "Bakkevej 12, 6950 Ringkøbing  ·  "
+                               "https://bakkely.example.dk"),
+        ("Modtager", "Fjordens Ungdomsskole & Klub"),
+        ("Modtager", "Att.: Morten Skov, Ungdomsskoleleder"),
+        ("Modtager", "Fjordvej 8, 6950 Ringkøbing"),
+        ("Modtager", "morten.skov@fjordung.example.dk"),
+        ("Brevdato", "2. februar 2026"),
+        ("Emne", "Forslag om et fælles projekt om egnens historie"),
+    ]  # fmt: skip
+    assert styled[8] == ("Normal", "Kære Morten Skov")
+    assert styled[-4:] == [
+        ("Hilsen", "Med venlig hilsen"),
+        ("Modtager", "Karin Dam"),
+        ("Modtager", "Museumsinspektør, Egnsmuseet Bakkely"),
+        ("Modtager", "kd@bakkely.example.dk  ·  +45 97 32 10 10"),
+    ]
+
+
+def test_letter_tells_the_idea_why_this_partner_and_the_offer():
+    lines = paragraph_texts(document("full", "first_contact", "da"))
+    assert any(line.endswith("laver korte podcasts om livet ved fjorden før og nu.")
+               for line in lines)  # fmt: skip
+    assert any("forme den sammen med jer" in line for line in lines)
+    assert any(line.startswith("Vi henvender os netop til jer") for line in lines)
+    offer = lines.index("Vi kan blandt andet bidrage med:")
+    assert lines[offer + 1] == "Adgang til museets arkiv og fotosamling"
+
+
+def test_letter_proposes_meeting_times_as_a_numbered_list():
+    doc = document("full", "first_contact", "da")
+    times = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert times == [
+        "mandag den 16. februar 2026 kl. 14.00",
+        "onsdag den 18. februar 2026 kl. 09.30",
+        "mandag den 23. februar 2026 kl. 15.00",
+    ]
+    lines = paragraph_texts(doc)
+    assert "Sted: Egnsmuseet Bakkely, Bakkevej 12" in lines
+    assert "Mødet kan også holdes online, hvis det passer jer bedre." in lines
+    attachments = lines.index("Vedlagt finder I mere om os:")
+    assert lines[attachments + 1] == "Kort præsentation af museet"
+
+
 def test_minimal_letter_greets_the_organisation_and_is_dated_today():
     text = all_text(document("minimal", "first_contact", "da"))
     assert "Kære Nørre Skole" in text
@@ -502,6 +832,51 @@ def test_letter_has_no_running_header_or_page_numbers():
     section = document("full", "first_contact", "da").sections[0]
     for part in (section.header, section.footer):
         assert all(not p.text for p in part.paragraphs)
+
+
+# ---------------------------------------------------------------- form
+
+
+@pytest.mark.parametrize(("kind", "language"), SIX)
+def test_documents_use_real_word_styles(kind, language):
+    doc = document("full", kind, language)
+    used = {p.style.name for p in doc.paragraphs}
+    expected = {"List Bullet"}
+    if kind == "first_contact":
+        expected |= {"List Number"}
+    else:
+        expected |= {"Title", "Heading 1", "Heading 2"}
+    assert expected <= used
+    for table in doc.tables:
+        assert table._tbl.tblPr.find(qn("w:tblStyle")).get(qn("w:val")) == (
+            "PartnerTable"
+        )
+
+
+@pytest.mark.parametrize(("kind", "language"), SIX)
+def test_documents_have_no_text_boxes_or_empty_paragraphs(kind, language):
+    content = rendered("full", kind, language)
+    document_xml = xml_parts(content)["word/document.xml"]
+    for marker in ("txbxContent", "<v:textbox", "<wps:txbx", "<w:framePr"):
+        assert marker not in document_xml
+    paragraphs = document("full", kind, language).paragraphs
+    # Only the tiny paragraph Word needs after a final table may be empty.
+    assert [p for p in paragraphs[:-1] if not p.text.strip()] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_agreement_amounts_are_right_aligned_in_every_table(language):
+    doc = document("full", "agreement", language)
+    amount = re.compile(r"(^DKK [\d,]+\.\d\d$)|(^[\d.]+,\d\d kr\.$)")
+    found = 0
+    for table in doc.tables:
+        for paragraph in table_paragraphs(table):
+            if amount.match(paragraph.text.replace("\xa0", " ")):
+                found += 1
+                assert paragraph.style.paragraph_format.alignment == (
+                    WD_ALIGN_PARAGRAPH.RIGHT
+                )
+    assert found >= 20
 
 
 # ---------------------------------------------------------------- the templates
@@ -522,3 +897,16 @@ def test_templates_match_the_build_script(tmp_path, monkeypatch):
         assert target.read_bytes() == committed.read_bytes(), (
             f"{committed.name} is stale: run scripts/build_templates.py"
         )
+
+
+@pytest.mark.parametrize(("kind", "language"), SIX)
+def test_docs_show_a_small_preview_of_each_document(kind, language):
+    name = f"{kind}.{language}.png"
+    preview = PROJECT_ROOT / "docs" / "previews" / name
+    header = preview.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(header[16:20], "big")
+    assert 600 <= width <= 850  # A4 at 75-100 dpi
+    assert preview.stat().st_size < 80_000, "run scripts/previews.sh (pngquant)"
+    guide = (PROJECT_ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    assert f"](previews/{name})" in guide

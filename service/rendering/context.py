@@ -62,14 +62,18 @@ def _cash_and_in_kind(lines: list[Mapping[str, Any]]) -> tuple[Decimal, Decimal]
 def budget_with_totals(
     budget: Mapping[str, Any], parties: list[Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """Add ``totals`` (cash, in kind, overall, external) and ``party_totals``."""
+    """Add ``totals`` (cash, in kind, overall, external) and ``party_totals``.
+
+    ``totals.external`` counts the external funding that is planned, applied
+    for or granted: a rejected application is no longer money to plan with.
+    """
     lines = budget.get("lines") or []
     cash, in_kind = _cash_and_in_kind(lines)
     external = sum(
         (
             _amount(funding["amount"])
             for funding in budget.get("external_funding") or []
-            if funding.get("amount") is not None
+            if funding.get("amount") is not None and funding.get("status") != "rejected"
         ),
         ZERO,
     )

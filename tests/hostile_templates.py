@@ -35,8 +35,10 @@ BILLION_LAUGHS = (
 RUNAWAY_LOOP = (
     '{% for i in "x" * 100000 %}{% for j in "x" * 100000 %}{% endfor %}{% endfor %}'
 )
-MEMORY_BOMB = '{{ "x" * 300000000 }}'
-HUGE_OUTPUT = '{{ "x" * 3000000 }}'
+# Single operators are bounded by the environment (1,000,000 items), so the
+# bombs repeat a bounded value: memory and output grow with every iteration.
+MEMORY_BOMB = '{% for i in "x" * 100000 %}{{ "x" * 1000000 }}{% endfor %}'
+HUGE_OUTPUT = '{% for i in "x" * 30 %}{{ "x" * 100000 }}{% endfor %}'
 SSTI_PAYLOADS = (
     "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",

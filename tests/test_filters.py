@@ -134,3 +134,31 @@ def test_bypassing_escaping_is_not_possible() -> None:
 )
 def test_country_names_come_from_iso_codes(language: str, expected: str) -> None:
     assert render("{{ 'DK'|country }} / {{ 'TZ'|country }}", language) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    (
+        "{{ 'x' * 300000000 }}",
+        "{{ 300000000 * 'x' }}",
+        "{{ [1] * 300000000 }}",
+        "{{ 9 ** 999999 }}",
+        "{{ '%999999999s' % 'x' }}",
+    ),
+)
+def test_operators_cannot_build_huge_values(source: str) -> None:
+    with pytest.raises(SecurityError):
+        ENVIRONMENT.from_string(source).render()
+
+
+def test_huge_constants_are_not_folded_while_compiling() -> None:
+    source = "{% if false %}{{ 'x' * 3000000 }}{% endif %}"
+    compiled = ENVIRONMENT.compile(source, raw=True)
+    assert "call_binop" in compiled
+    assert len(compiled) < 10_000
+
+
+def test_ordinary_arithmetic_still_works() -> None:
+    assert render("{{ 'ab' * 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ 'a' + 'b' }}", "da") == (
+        "abab 1024 1 ab"
+    )

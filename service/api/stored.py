@@ -2,8 +2,8 @@
 
 ``/v1/templates/<id>/preview`` and ``/v1/documents/<kind>?template=<id>`` render
 the same way: the version is looked up for the caller's organisation only (any
-other organisation's template is "not found"), prepared through the shared
-cache and rendered in the isolated worker pool, never in this process.
+other organisation's template is "not found"), handed to the isolated worker
+pool unprepared, and compiled and rendered there, never in this process.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from service.documents import RenderedDocument, render_loaded
 from service.errors import ApiError
 from service.extensions import services
 from service.rendering.engine import PreparedTemplate
+from service.rendering.isolation import unprepared
 from service.storage import repository
 from service.storage.db import database
 from service.storage.models import TemplateVersion
@@ -70,9 +71,13 @@ def find_version(
 def stored_template(
     caller: Caller, template_id: str, version: int | None
 ) -> tuple[TemplateVersion, PreparedTemplate]:
-    """A version of the caller's template and its prepared form (404 if not theirs)."""
+    """A version of the caller's template, unprepared (404 if not theirs).
+
+    The template is compiled in the isolated worker that renders it, never in
+    this process.
+    """
     found = find_version(caller, template_id, version, with_content=True)
-    return found, services().cache.get(found.content)
+    return found, unprepared(found.content)
 
 
 def render_with_stored(

@@ -35,7 +35,7 @@ from service.examples import example_payload
 from service.extensions import services
 from service.filenames import content_disposition
 from service.rendering.inspection import inspect_template
-from service.rendering.package_limits import PackageLimits, check_package
+from service.rendering.package_limits import PackageLimits
 from service.storage import repository
 from service.storage.db import database
 from service.storage.models import TemplateVersion
@@ -323,9 +323,8 @@ def upload_template() -> ResponseReturnValue:
     caller = authenticate()
     fields, upload = _read_upload()
     source = upload.read()
-    # The package check comes first: nothing may parse the file before it.
-    check_package(source, package_limits())
-    report = inspect_template(source, fields["kind"])
+    # inspect_template checks the package first: nothing parses the file before.
+    report = inspect_template(source, fields["kind"], limits=package_limits())
     prepared = services().cache.get(source)
     try:
         stored = repository.create_or_version_template(

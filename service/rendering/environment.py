@@ -8,6 +8,7 @@ Only an explicit allow-list of Jinja's built-in filters is kept beside the
 project's own; filters that bypass escaping (``safe``), inflate output from a
 tiny template (``format``, ``center``, ``indent``, ``wordwrap``) or are
 non-deterministic (``random``) are left out, and so are Jinja's default globals.
+Operators that could build huge values from a tiny template are bounded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from jinja2 import ChainableUndefined
 from jinja2.defaults import DEFAULT_FILTERS
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from service.rendering.filters import PROJECT_FILTERS
 
@@ -32,14 +34,71 @@ ALLOWED_BUILTIN_FILTERS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+#: Largest string or list one operator may build, and largest number in bits.
+MAX_OPERATOR_RESULT_LENGTH = 1_000_000
+MAX_OPERATOR_RESULT_BITS = 64_000
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | list | tuple) else None
+
+
+def _bits(value: Any) -> int:
+    return abs(value).bit_length() if isinstance(value, int) else 0
+
+
+class BoundedSandboxedEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with ``*``, ``**``, ``+`` and ``%`` bounded.
+
+    Jinja's sandbox caps ``range`` but not ``"x" * 300000000`` or ``9 ** 9 ** 9``,
+    and its compiler folds such constants while compiling, i.e. in the web
+    process before any render limit applies. Intercepted operators are never
+    folded, and here they refuse results that could only be an attack.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Apply ``operator`` unless its result would be unreasonably large."""
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("String formatting with % is not allowed in templates.")
+        if operator == "*":
+            size, count = _size(left), right
+            if size is None:
+                size, count = _size(right), left
+            if size is not None and isinstance(count, int):
+                self._check_length(size * count)
+            elif _bits(left) + _bits(right) > MAX_OPERATOR_RESULT_BITS:
+                raise SecurityError("The multiplication's result is too large.")
+        elif operator == "**":
+            if (
+                isinstance(right, int)
+                and _bits(left) * abs(right) > MAX_OPERATOR_RESULT_BITS
+            ):
+                raise SecurityError("The power's result is too large.")
+        elif operator == "+":
+            left_size, right_size = _size(left), _size(right)
+            if left_size is not None and right_size is not None:
+                self._check_length(left_size + right_size)
+        return super().call_binop(context, operator, left, right)
+
+    @staticmethod
+    def _check_length(length: int) -> None:
+        if length > MAX_OPERATOR_RESULT_LENGTH:
+            raise SecurityError(
+                f"The expression would build a value of {length:,} items; "
+                f"at most {MAX_OPERATOR_RESULT_LENGTH:,} are allowed."
+            )
+
+
 def _finalize(value: Any) -> Any:
     """Render ``None`` as nothing rather than the word "None"."""
     return "" if value is None else value
 
 
-def create_environment() -> ImmutableSandboxedEnvironment:
+def create_environment() -> BoundedSandboxedEnvironment:
     """Build the sandboxed environment with the project's filters and no globals."""
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandboxedEnvironment(
         autoescape=True,
         undefined=ChainableUndefined,
         finalize=_finalize,

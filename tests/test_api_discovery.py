@@ -58,3 +58,13 @@ def test_health_reports_unavailable_without_templates(tmp_path, app) -> None:  #
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert "missing" in response.get_json()["checks"]["templates"]
+
+
+def test_health_reports_unavailable_without_a_database(app) -> None:  # type: ignore[no-untyped-def]
+    from service.storage.db import EXTENSION_KEY, Database
+
+    # Nothing listens on port 1: the connection is refused at once.
+    app.extensions[EXTENSION_KEY] = Database("postgresql+psycopg://u:p@127.0.0.1:1/x")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"] == "unreachable"

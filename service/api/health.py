@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from schemas.registry import KINDS, LANGUAGES
 from service.extensions import services
+from service.storage.db import database
 
 blp = Blueprint("health", __name__)
 
 
-@blp.get("/healthz")
-def health() -> ResponseReturnValue:
-    """Report whether every built-in template is installed."""
-    installed = {
-        (kind, language) for kind, language, _ in services().builtin.available()
-    }
+def _templates_check() -> str:
+    installed = {(kind, lang) for kind, lang, _ in services().builtin.available()}
     missing = [
         f"{kind}.{language}"
         for kind in KINDS
         for language in LANGUAGES
         if (kind, language) not in installed
     ]
-    checks = {"templates": "ok" if not missing else f"missing: {', '.join(missing)}"}
-    healthy = not missing
-    return jsonify({"status": "ok" if healthy else "unavailable", "checks": checks}), (
-        200 if healthy else 503
-    )
+    return "ok" if not missing else f"missing: {', '.join(missing)}"
+
+
+def _database_check() -> str:
+    try:
+        with database().transaction() as session:
+            session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        current_app.logger.error("Health check: database unreachable: %s", exc)
+        return "unreachable"
+    return "ok"
+
+
+@blp.get("/healthz")
+def health() -> ResponseReturnValue:
+    """Report whether every built-in template is installed and the database answers."""
+    checks = {"templates": _templates_check(), "database": _database_check()}
+    healthy = all(result == "ok" for result in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    return jsonify(body), 200 if healthy else 503

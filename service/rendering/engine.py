@@ -1,48 +1,282 @@
 """Prepare a .docx template once, render it many times to .docx bytes.
 
 The narrow interface the rest of the service uses: :func:`prepare` and
-:func:`render`. What happens inside may change (see docs/engine.md) without
-touching the API.
+:func:`render`. Preparing opens the zip once, turns every part that holds tags
+into a compiled Jinja template (docxtpl's own preprocessing, see
+:mod:`service.rendering.parts`) and lays out the untouched members' bytes;
+rendering runs the compiled parts and writes the zip around them. Templates the
+compiled engine cannot take render with plain docxtpl instead
+(:mod:`service.rendering.docxtpl_engine`); ``engine`` and ``fallback_reason``
+say which. See docs/engine.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import io
-from collections.abc import Mapping
-from dataclasses import dataclass
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from docxtpl import DocxTemplate
-from jinja2 import TemplateError as JinjaTemplateError
+from lxml import etree
 
-from service.rendering.environment import ENVIRONMENT
-from service.rendering.errors import TemplateError, TemplateProblem
+from service.rendering import docxtpl_engine
+from service.rendering.errors import TemplateError, TemplateLimitExceeded
+from service.rendering.fixups import (
+    DrawingIds,
+    TableFix,
+    drawing_ids,
+    namespace_declarations,
+)
+from service.rendering.package import CONTENT_TYPES, Candidate, Package, parse_part
+from service.rendering.parts import (
+    CompiledPart,
+    compile_source,
+    docxtpl_source,
+    has_tags,
+    pack,
+    uses_column_tags,
+)
+from service.rendering.zipwriter import (
+    CopiedMembers,
+    Stamp,
+    UnsupportedZip,
+    assemble,
+    copy_members,
+)
+
+#: The most a rendering may produce, counted as the uncompressed XML of the
+#: rendered parts (the copied members are not counted).
+DEFAULT_MAX_OUTPUT_BYTES = 50 * 1024 * 1024
+
+COMPILED = "compiled"
+DOCXTPL = "docxtpl"
+
+logger = logging.getLogger(__name__)
+
+_W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
+_MAX_DEPTH = 32
+_PLAIN_TYPES = frozenset(
+    {str, int, float, bool, type(None), Decimal, dt.date, dt.datetime, dt.time}
+)
 
 
-@dataclass(frozen=True)
+class _Unsupported(Exception):
+    """The compiled engine cannot take this template; the message says why."""
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledDocument:
+    """Everything a rendering needs: the copied members and the compiled parts."""
+
+    copied: CopiedMembers
+    parts: tuple[CompiledPart, ...]
+
+    def weight(self) -> int:
+        """A rough estimate of the bytes held in memory."""
+        return (
+            len(self.copied.local)
+            + len(self.copied.central)
+            + sum(part.weight() for part in self.parts)
+        )
+
+
+@dataclass(frozen=True, eq=False)
 class PreparedTemplate:
     """A template ready to render; identified by the SHA-256 of its bytes."""
 
     digest: str
-    source: bytes
+    source: bytes = field(repr=False)
+    engine: str = COMPILED
+    fallback_reason: str | None = None
+    compiled: CompiledDocument | None = field(default=None, repr=False)
+
+    @property
+    def weight(self) -> int:
+        """A rough estimate of the bytes this prepared template holds in memory."""
+        compiled = self.compiled.weight() if self.compiled is not None else 0
+        return len(self.source) + compiled + 1024
 
 
 def prepare(source: bytes) -> PreparedTemplate:
-    """Prepare template bytes for rendering."""
-    return PreparedTemplate(digest=hashlib.sha256(source).hexdigest(), source=source)
+    """Prepare template bytes for rendering.
 
-
-def render(template: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
-    """Render a prepared template with ``context`` to the bytes of a .docx file."""
-    document = DocxTemplate(io.BytesIO(template.source))
+    Raises :class:`TemplateError` for a file that is not a .docx or a template
+    with a syntax error (naming the part, paragraph and tag).
+    """
+    digest = hashlib.sha256(source).hexdigest()
     try:
-        document.render(dict(context), ENVIRONMENT)
-    except JinjaTemplateError as exc:
-        raise TemplateError(
-            "The template could not be rendered.",
-            [TemplateProblem(message=getattr(exc, "message", None) or str(exc))],
-        ) from exc
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
+        compiled = _compile(source)
+    except _Unsupported as exc:
+        docxtpl_engine.check_opens(source)
+        reason = str(exc)
+        logger.info("template %s renders with docxtpl: %s", digest[:12], reason)
+        return PreparedTemplate(
+            digest=digest, source=source, engine=DOCXTPL, fallback_reason=reason
+        )
+    return PreparedTemplate(digest=digest, source=source, compiled=compiled)
+
+
+def render(
+    template: PreparedTemplate,
+    context: Mapping[str, Any],
+    *,
+    max_output_bytes: int | None = None,
+) -> bytes:
+    """Render a prepared template with ``context`` to the bytes of a .docx file.
+
+    Raises :class:`TemplateError` when the template fails on this data (an
+    undefined value, a sandbox violation, a filter given the wrong type) and
+    :class:`TemplateLimitExceeded` when the output would exceed
+    ``max_output_bytes`` (default :data:`DEFAULT_MAX_OUTPUT_BYTES`).
+    """
+    limit = DEFAULT_MAX_OUTPUT_BYTES if max_output_bytes is None else max_output_bytes
+    compiled = template.compiled
+    if compiled is None or _holds_markup(context):
+        # docxtpl's RichText, Listing, InlineImage and Subdoc print their own
+        # XML (through __html__): only docxtpl can place them.
+        return docxtpl_engine.render(template.source, context, max_output_bytes=limit)
+    if not isinstance(context, dict):
+        context = dict(context)
+    budget = limit
+    members: list[tuple[Stamp, bytes]] = []
+    for part in compiled.parts:
+        data = part.render(context, budget)
+        budget -= len(data)
+        if budget < 0:
+            raise TemplateLimitExceeded(
+                "The rendered document is larger than the limit allows."
+            )
+        members.append((part.stamp, data))
+    return assemble(compiled.copied, members)
+
+
+def _holds_markup(value: Any, depth: int = 0) -> bool:
+    """Whether a value in the context prints its own markup (has ``__html__``).
+
+    That is docxtpl's RichText, Listing, InlineImage and Subdoc (and Markup).
+    Nesting deeper than any document's (or a cycle) answers True: docxtpl then
+    renders, which is slow but never wrong.
+    """
+    kind = type(value)
+    items: Iterable[Any]
+    if kind is dict:
+        items = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    elif kind in _PLAIN_TYPES:
+        return False
+    elif isinstance(value, Mapping):
+        items = value.values()
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+    else:
+        return hasattr(value, "__html__")
+    if depth > _MAX_DEPTH:
+        return True
+    for item in items:
+        if type(item) in _PLAIN_TYPES:
+            continue
+        if _holds_markup(item, depth + 1):
+            return True
+    return False
+
+
+def _compile(source: bytes) -> CompiledDocument:
+    """Compile every templated part; raises ``_Unsupported`` to fall back."""
+    package = Package(source)
+    parts: list[CompiledPart] = []
+    unsupported: list[str] = []
+    for candidate in package.candidates():
+        try:
+            part = _compile_part(package, candidate)
+        except _Unsupported as exc:
+            unsupported.append(str(exc))
+            continue  # still compile the others: their syntax errors are reported
+        if part is not None:
+            parts.append(part)
+    if unsupported:
+        raise _Unsupported("; ".join(unsupported))
+    templated = {part.name for part in parts}
+    copied = [info for info in package.infos if info.filename not in templated]
+    copied.sort(key=lambda info: info.filename != CONTENT_TYPES)  # stable: first
+    try:
+        members = copy_members(source, copied)
+    except UnsupportedZip as exc:
+        raise _Unsupported(str(exc)) from exc
+    return CompiledDocument(copied=members, parts=tuple(parts))
+
+
+def _compile_part(package: Package, candidate: Candidate) -> CompiledPart | None:
+    """The compiled part, or ``None`` when the part holds no tags."""
+    name = candidate.name
+    try:
+        root = parse_part(package.read(name))
+    except etree.XMLSyntaxError as exc:
+        raise _Unsupported(f"{name} is not well-formed XML ({exc})") from exc
+    xml = etree.tostring(root, encoding="unicode")
+    head, text, tail = "", xml, ""
+    if candidate.kind == "body":
+        body = root.find(_W_BODY)
+        if body is None:
+            raise _Unsupported(f"{name} has no body")
+        if len(body) == 0:
+            return None
+        head, text, tail = _split_body(xml, body, name)
+    source = docxtpl_source(text)
+    if not has_tags(source):
+        return None
+    word_xml = candidate.kind != "properties"
+    compiled = compile_source(source, name, word_xml=word_xml)
+    is_body = candidate.kind == "body"
+    tables = TableFix.NONE
+    if not is_body:
+        pass
+    elif compiled.well_formed:
+        tables = TableFix.MARKED if compiled.marked_tables else TableFix.NONE
+    elif uses_column_tags(text):
+        tables = TableFix.ALL
+    return CompiledPart(
+        name=name,
+        stamp=Stamp.of(package.by_name[name]),
+        packed_source=pack(source),
+        source_length=len(source),
+        template=compiled.template,
+        head=head,
+        tail=tail,
+        namespaces=namespace_declarations(root),
+        word_xml=word_xml,
+        well_formed=compiled.well_formed,
+        flat_paragraphs=compiled.flat_paragraphs,
+        body=is_body,
+        tables=tables,
+        drawing_ids=(
+            drawing_ids(text, root, compiled.has_loops) if is_body else DrawingIds.KEEP
+        ),
+    )
+
+
+def _split_body(xml: str, body: etree._Element, name: str) -> tuple[str, str, str]:
+    """(before, body, after): docxtpl renders only the document's body."""
+    tag = f"{body.prefix}:body" if body.prefix else "body"
+    starts = [m.start() for m in re.finditer(rf"<{re.escape(tag)}[\s>]", xml)]
+    end_tag = f"</{tag}>"
+    if len(starts) != 1 or xml.count(end_tag) != 1:
+        raise _Unsupported(f"the body of {name} cannot be told apart")
+    end = xml.index(end_tag) + len(end_tag)
+    return xml[: starts[0]], xml[starts[0] : end], xml[end:]
+
+
+__all__ = [
+    "COMPILED",
+    "DEFAULT_MAX_OUTPUT_BYTES",
+    "DOCXTPL",
+    "PreparedTemplate",
+    "TemplateError",
+    "TemplateLimitExceeded",
+    "prepare",
+    "render",
+]

@@ -100,7 +100,7 @@ def render_command(kind: str, input_file: str, output: str | None) -> None:
     loaded = _load(kind, input_file)
     try:
         template = services().builtin.get(kind, loaded.data["language"])
-        rendered = render_loaded(loaded, template)
+        rendered = render_loaded(loaded, template, renderer=services().in_process)
     except FileNotFoundError as exc:
         _fail(f"The built-in template {exc.filename} is not installed.", EXIT_USAGE)
     except TemplateError as exc:

@@ -3,12 +3,15 @@ isolated workers that render funders' templates."""
 
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
 
+from service.documents import Renderer
+from service.rendering import engine
 from service.rendering.builtin import BuiltinTemplates
 from service.rendering.cache import TemplateCache
 from service.rendering.isolation import IsolatedRenderer, IsolationLimits
@@ -22,6 +25,8 @@ class Services:
 
     cache: TemplateCache
     builtin: BuiltinTemplates
+    #: Renders built-in templates in this process, within MAX_OUTPUT_BYTES.
+    in_process: Renderer
     #: Renders funders' templates in worker processes (started on first use).
     isolated: IsolatedRenderer
 
@@ -35,6 +40,9 @@ def init_services(app: Flask) -> Services:
     built = Services(
         cache=cache,
         builtin=BuiltinTemplates(Path(app.config["TEMPLATES_DIR"]), cache),
+        in_process=functools.partial(
+            engine.render, max_output_bytes=app.config["MAX_OUTPUT_BYTES"]
+        ),
         isolated=IsolatedRenderer(
             app.config["ISOLATION_WORKERS"],
             IsolationLimits(

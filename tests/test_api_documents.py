@@ -220,3 +220,22 @@ def test_a_missing_builtin_template_is_a_503_not_a_crash(tmp_path, app) -> None:
     )
     assert response.status_code == 503
     assert "agreement" in response.get_json()["message"]
+
+
+def test_a_document_over_the_output_limit_gets_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from service import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "MAX_OUTPUT_BYTES": 10_000,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'limit.sqlite3'}",
+        }
+    )
+    response = app.test_client().post(
+        "/v1/documents/agreement",
+        data=example_text("agreement.da.json"),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.get_json()["code"] == 413

@@ -89,7 +89,7 @@ def render_request(kind: str, loaded: LoadedDocument) -> RenderedDocument:
         if current_app.config["REQUIRE_KEY_FOR_BUILTIN"]:
             authenticate()
         template = builtin_template(kind, loaded.data["language"])
-        return render_loaded(loaded, template)
+        return render_loaded(loaded, template, renderer=services().in_process)
     caller = authenticate()
     found, prepared = stored_template(caller, template_id, version_argument())
     if found.template.kind != kind:

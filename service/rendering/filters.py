@@ -7,6 +7,7 @@ template environment serves Danish and English documents alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -63,6 +64,37 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return None
 
 
+# Babel parses its locale data on every call given a locale name; documents
+# repeat the same few dates, amounts and lists, so formatting is memoised per
+# process (bounded) with the locales parsed once.
+_BABEL_LOCALES = {language: Locale.parse(code) for language, code in LOCALES.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_date(day: dt.date, language: str) -> str:
+    return format_date(day, _DATE_FORMATS[language], locale=_BABEL_LOCALES[language])
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_datetime(moment: dt.datetime, language: str) -> str:
+    return format_datetime(
+        moment, _DATETIME_FORMATS[language], locale=_BABEL_LOCALES[language]
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_money(amount: Decimal, currency: str, language: str) -> str:
+    formatted = format_currency(amount, currency, locale=_BABEL_LOCALES[language])
+    # Babel writes "DKK85,000.50" in English; a currency code needs a space, and a
+    # non-breaking one (as Babel uses in Danish) keeps it on the amount's line.
+    return _CODE_BEFORE_DIGIT.sub("\\1\xa0\\2", formatted)
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatted_list(items: tuple[str, ...], language: str) -> str:
+    return format_list(list(items), locale=_BABEL_LOCALES[language])
+
+
 @pass_context
 def date_filter(context: Context, value: Any) -> str:
     """Format a date the language's way: "15. januar 2026" / "15 January 2026"."""
@@ -71,8 +103,7 @@ def date_filter(context: Context, value: Any) -> str:
     day = _as_date(value)
     if day is None:
         return str(value)
-    language = _language(context)
-    return format_date(day, _DATE_FORMATS[language], locale=LOCALES[language])
+    return _formatted_date(day, _language(context))
 
 
 @pass_context
@@ -83,10 +114,7 @@ def datetime_filter(context: Context, value: Any) -> str:
     moment = _as_datetime(value)
     if moment is None:
         return str(value)
-    language = _language(context)
-    return format_datetime(
-        moment, _DATETIME_FORMATS[language], locale=LOCALES[language]
-    )
+    return _formatted_datetime(moment, _language(context))
 
 
 @pass_context
@@ -100,11 +128,7 @@ def money_filter(context: Context, value: Any, currency: str | None = None) -> s
             budget.get("currency") if isinstance(budget, Mapping) else None
         ) or DEFAULT_CURRENCY
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    language = _language(context)
-    formatted = format_currency(amount, currency, locale=LOCALES[language])
-    # Babel writes "DKK85,000.50" in English; a currency code needs a space, and a
-    # non-breaking one (as Babel uses in Danish) keeps it on the amount's line.
-    return _CODE_BEFORE_DIGIT.sub("\\1\xa0\\2", formatted)
+    return _formatted_money(amount, currency, _language(context))
 
 
 @pass_context
@@ -114,10 +138,10 @@ def join_and_filter(context: Context, values: Any) -> str:
         return ""
     if isinstance(values, str):
         return values
-    items = [str(item) for item in values if item not in (None, "")]
+    items = tuple(str(item) for item in values if item not in (None, ""))
     if not items:
         return ""
-    return format_list(items, locale=LOCALES[_language(context)])
+    return _formatted_list(items, _language(context))
 
 
 def _parties(context: Context) -> Iterable[Mapping[str, Any]]:
@@ -170,7 +194,7 @@ def country_filter(context: Context, code: Any) -> str:
     """A country's name from its ISO code: "DK" → "Danmark" / "Denmark"."""
     if isinstance(code, Undefined) or not code:
         return ""
-    territories = Locale.parse(LOCALES[_language(context)]).territories
+    territories = _BABEL_LOCALES[_language(context)].territories
     return str(territories.get(str(code).upper(), code))
 
 

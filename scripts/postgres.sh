@@ -40,7 +40,8 @@ find_bin() {
 # Run a command as the server's owner: postgres when we are root.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, which postgres may enter (it may not enter a root-owned checkout).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

@@ -95,21 +95,24 @@ def _formatted_list(items: tuple[str, ...], language: str) -> str:
     return format_list(list(items), locale=_BABEL_LOCALES[language])
 
 
+def _absent(value: Any) -> bool:
+    """Undefined, None or empty text: filters render nothing for it."""
+    return isinstance(value, Undefined) or value is None or value == ""
+
+
 @pass_context
 def date_filter(context: Context, value: Any) -> str:
     """Format a date the language's way: "15. januar 2026" / "15 January 2026"."""
-    if isinstance(value, Undefined) or value is None or value == "":
+    if _absent(value):
         return ""
     day = _as_date(value)
-    if day is None:
-        return str(value)
-    return _formatted_date(day, _language(context))
+    return str(value) if day is None else _formatted_date(day, _language(context))
 
 
 @pass_context
 def datetime_filter(context: Context, value: Any) -> str:
     """Format a date and time: "mandag den 12. januar 2026 kl. 10.00"."""
-    if isinstance(value, Undefined) or value is None or value == "":
+    if _absent(value):
         return ""
     moment = _as_datetime(value)
     if moment is None:
@@ -120,7 +123,7 @@ def datetime_filter(context: Context, value: Any) -> str:
 @pass_context
 def money_filter(context: Context, value: Any, currency: str | None = None) -> str:
     """Format an amount in the budget's currency: "85.000,50 kr." / "DKK 85,000.50"."""
-    if isinstance(value, Undefined) or value is None or value == "":
+    if _absent(value):
         return ""
     if currency is None:
         budget = context.get("budget")
@@ -165,7 +168,7 @@ def party_filter(context: Context, party_id: Any) -> Mapping[str, Any] | None:
 @pass_context
 def party_name_filter(context: Context, party_id: Any) -> str:
     """The name of the party with this id (the id itself if no party has it)."""
-    if isinstance(party_id, Undefined) or party_id is None:
+    if _absent(party_id):
         return ""
     party = party_filter(context, party_id)
     return str(party.get("name", party_id)) if party else str(party_id)
@@ -184,7 +187,7 @@ def party_names_filter(context: Context, party_ids: Any) -> list[str]:
 @pass_context
 def label_filter(context: Context, code: Any) -> str:
     """The word for an enumerated code: ``{{ party.sector|label }}`` → "offentlig"."""
-    if isinstance(code, Undefined) or code is None:
+    if _absent(code):
         return ""
     return label(str(code), _language(context))
 
@@ -192,7 +195,7 @@ def label_filter(context: Context, code: Any) -> str:
 @pass_context
 def country_filter(context: Context, code: Any) -> str:
     """A country's name from its ISO code: "DK" → "Danmark" / "Denmark"."""
-    if isinstance(code, Undefined) or not code:
+    if _absent(code):
         return ""
     territories = _BABEL_LOCALES[_language(context)].territories
     return str(territories.get(str(code).upper(), code))
@@ -201,7 +204,7 @@ def country_filter(context: Context, code: Any) -> str:
 @pass_context
 def months_filter(context: Context, count: Any) -> str:
     """A number of months in words: "3 måneder" / "1 month"."""
-    if isinstance(count, Undefined) or count is None or count == "":
+    if _absent(count):
         return ""
     singular, plural = _MONTHS[_language(context)]
     number = int(count)

@@ -7,29 +7,30 @@ from typing import Any
 
 import marshmallow as ma
 
-from schemas.common import (
+from schemas.common import BaseSchema, PartnershipSchema
+from schemas.fields import (
     ID_MAX,
     SHORT_MAX,
     TEXT_MAX,
     Amount,
-    BaseSchema,
     Choice,
     Count,
     Currency,
     Date,
-    ErrorCollector,
     Flag,
-    PartnershipSchema,
-    PartyIndex,
     Text,
-    check_references,
     count_between,
     doc,
     nested_list,
-    raw_items,
-    raw_text,
     text_list,
     unique_items,
+)
+from schemas.references import (
+    ErrorCollector,
+    PartyIndex,
+    check_references,
+    raw_items,
+    raw_text,
 )
 
 BOTTOM_LINES: tuple[str, ...] = (

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from schemas.common import (
+from schemas.common import BaseSchema, DocumentSchema, PartySchema, PersonSchema
+from schemas.fields import (
     LIST_MAX,
     SHORT_MAX,
     TEXT_MAX,
-    BaseSchema,
     Count,
     Date,
     DateTime,
-    DocumentSchema,
     Email,
     Flag,
     Identifier,
-    PartySchema,
-    PersonSchema,
     Text,
     Url,
     count_between,

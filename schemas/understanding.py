@@ -7,24 +7,20 @@ from typing import Any
 
 import marshmallow as ma
 
-from schemas.common import (
+from schemas.common import PARTNERSHIP_TYPES, BaseSchema, PartnershipSchema
+from schemas.fields import (
     ID_MAX,
-    PARTNERSHIP_TYPES,
     SHORT_MAX,
     TEXT_MAX,
-    BaseSchema,
     Choice,
     Date,
-    ErrorCollector,
     Flag,
-    PartnershipSchema,
-    PartyIndex,
     Text,
-    check_references,
     doc,
     nested_list,
     text_list,
 )
+from schemas.references import ErrorCollector, PartyIndex, check_references
 
 
 class NextStepSchema(BaseSchema):

@@ -9,6 +9,7 @@ sends, under ``extra``.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -44,9 +45,11 @@ def _row(table: Any, *cells: str) -> None:
         cell.text = text
 
 
+@functools.cache
 def funder_agreement_template(*, heading: str = "Grant agreement") -> bytes:
     """The funder's agreement template as .docx bytes; ``heading`` tells versions
-    apart."""
+    apart. Built once per heading: a zip records the time it was written, so two
+    builds in different seconds differ in their bytes."""
     document = Document()
     document.styles["Normal"].font.name = "Georgia"
     document.styles["Normal"].font.size = Pt(11)

@@ -232,12 +232,10 @@ def _compile_part(package: Package, candidate: Candidate) -> CompiledPart | None
     word_xml = candidate.kind != "properties"
     compiled = compile_source(source, name, word_xml=word_xml)
     is_body = candidate.kind == "body"
-    tables = TableFix.NONE
-    if not is_body:
-        pass
-    elif compiled.well_formed:
+    tables = TableFix.NONE  # docxtpl fixes table grids in the body only
+    if is_body and compiled.well_formed:
         tables = TableFix.MARKED if compiled.marked_tables else TableFix.NONE
-    elif uses_column_tags(text):
+    elif is_body and uses_column_tags(text):
         tables = TableFix.ALL
     return CompiledPart(
         name=name,

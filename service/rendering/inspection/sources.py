@@ -8,18 +8,16 @@ author sees.
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from service.rendering.errors import TemplateError, TemplateProblem
+from service.rendering.fixups import DOCXTPL
 from service.rendering.package import Package, parse_part
 
-_DOCXTPL = DocxTemplate(io.BytesIO())  # only its patch_xml is used: a pure method
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 P, _T, TBL, _TR, TC = (_W + name for name in ("p", "t", "tbl", "tr", "tc"))
 _W_BODY = _W + "body"
@@ -92,7 +90,7 @@ def sources(source: bytes) -> Iterator[Source]:
 
 def _xml_source(name: str, element: etree._Element) -> Source:
     paragraphs = _stamp(element)
-    patched = _DOCXTPL.patch_xml(etree.tostring(element, encoding="unicode"))
+    patched = DOCXTPL.patch_xml(etree.tostring(element, encoding="unicode"))
     # A line for every paragraph and every tag: Jinja's line numbers then name
     # the tag, and the stamps name its paragraph.
     text = _LINE_BREAKS.sub("\n", patched)

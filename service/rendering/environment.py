@@ -9,15 +9,27 @@ project's own; filters that bypass escaping (``safe``), inflate output from a
 tiny template (``format``, ``center``, ``indent``, ``wordwrap``) or are
 non-deterministic (``random``) are left out, and so are Jinja's default globals.
 Operators that could build huge values from a tiny template are bounded.
+
+Nothing is evaluated while compiling. Jinja's optimiser folds constant
+expressions, filter and call chains included (``'x'|batch(20000000)|list``), and
+its code generator folds every printed constant through ``finalize``; compiling
+would then run the template's expressions in whatever process compiles it. The
+optimiser is switched off and ``finalize`` takes the evaluation context, which
+makes the code generator leave every printed expression to render time.
+Finally, only data prints: a method, a generator, a macro or Jinja's ``loop``
+and ``self`` print nothing rather than a Python description of themselves.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from jinja2 import ChainableUndefined
+from jinja2 import ChainableUndefined, pass_eval_context
 from jinja2.defaults import DEFAULT_FILTERS
-from jinja2.runtime import Context
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from service.rendering.filters import PROJECT_FILTERS
@@ -91,15 +103,45 @@ class BoundedSandboxedEnvironment(ImmutableSandboxedEnvironment):
             )
 
 
-def _finalize(value: Any) -> Any:
-    """Render ``None`` as nothing rather than the word "None"."""
-    return "" if value is None else value
+#: Values that print as themselves; containers print when all they hold does.
+_PRINTABLE = frozenset({str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time})
+_CONTAINERS = (list, tuple, dict)
+_MAX_PRINT_DEPTH = 16
+
+
+def printable(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is data (not a callable, generator or Jinja internal)."""
+    if type(value) in _PRINTABLE or hasattr(value, "__html__"):
+        return True
+    if not isinstance(value, _CONTAINERS) or depth > _MAX_PRINT_DEPTH:
+        return False
+    items = (
+        [item for pair in value.items() for item in pair]
+        if isinstance(value, dict)
+        else value
+    )
+    return all(printable(item, depth + 1) for item in items)
+
+
+@pass_eval_context
+def _finalize(eval_context: EvalContext, value: Any) -> Any:
+    """Print data only: ``None``, undefined values and non-data print nothing.
+
+    Taking the evaluation context is what keeps Jinja's code generator from
+    folding printed constants at compile time (see the module docstring).
+    """
+    if type(value) is str:
+        return value
+    if value is None or isinstance(value, Undefined) or not printable(value):
+        return ""
+    return value
 
 
 def create_environment() -> BoundedSandboxedEnvironment:
     """Build the sandboxed environment with the project's filters and no globals."""
     env = BoundedSandboxedEnvironment(
         autoescape=True,
+        optimized=False,
         undefined=ChainableUndefined,
         finalize=_finalize,
         keep_trailing_newline=True,

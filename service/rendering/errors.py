@@ -94,7 +94,12 @@ def template_lineno(exc: BaseException) -> int | None:
 def describe(exc: BaseException, source_xml: str, part: str) -> TemplateProblem:
     """Locate ``exc``, raised by the template compiled from ``source_xml``."""
     paragraph, tag, excerpt = locate(source_xml, template_lineno(exc))
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, RecursionError):
+        message = (
+            "The template calls itself without end (a recursive macro, block or loop)."
+        )
+    else:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return TemplateProblem(
         message=message, part=part, paragraph=paragraph, tag=tag, excerpt=excerpt
     )

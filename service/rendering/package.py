@@ -130,12 +130,30 @@ class Package:
         return list(unique.values())
 
     def _parts_of_type(self, content_type: str) -> list[str]:
+        """Members of ``content_type``, resolved as Word and python-docx resolve
+        it: an ``Override`` for the part's name, else the ``Default`` for its
+        extension (so a footnotes part declared either way is found)."""
         types = self._xml(CONTENT_TYPES)
-        return [
-            override.get("PartName", "").lstrip("/")
+        overrides = {
+            override.get("PartName", "").lstrip("/").lower(): override.get(
+                "ContentType"
+            )
             for override in types.iter(_CT_NS + "Override")
-            if override.get("ContentType") == content_type
-        ]
+        }
+        defaults = {
+            default.get("Extension", "").lower(): default.get("ContentType")
+            for default in types.iter(_CT_NS + "Default")
+        }
+        found = []
+        for info in self.infos:
+            name = info.filename
+            key = name.lower()
+            declared = overrides.get(key)
+            if declared is None:
+                declared = defaults.get(posixpath.splitext(key)[1].lstrip("."))
+            if declared == content_type:
+                found.append(name)
+        return found
 
 
 def _parser() -> etree.XMLParser:

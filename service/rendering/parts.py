@@ -57,7 +57,8 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 #: What a template expression can raise while rendering: Jinja's own errors
 #: (undefined values, the sandbox's SecurityError) and the errors of Python
-#: operations and filters on the wrong kind of value. Anything else is a bug.
+#: operations and filters on the wrong kind of value, and a macro, block or
+#: ``recursive`` loop that calls itself without end. Anything else is a bug.
 RENDER_ERRORS: tuple[type[Exception], ...] = (
     JinjaTemplateError,
     SecurityError,
@@ -66,11 +67,23 @@ RENDER_ERRORS: tuple[type[Exception], ...] = (
     ArithmeticError,
     LookupError,
     AttributeError,
+    RecursionError,
+)
+#: What compiling a template can raise besides Jinja's syntax errors, each the
+#: template's fault: Python's own limits on the generated code (too many nested
+#: blocks is a SyntaxError), nesting too deep for the parser, and literals
+#: Python refuses (a number of more than 4,300 digits).
+COMPILE_LIMIT_ERRORS: tuple[type[Exception], ...] = (
+    SyntaxError,
+    RecursionError,
+    ValueError,
+    OverflowError,
 )
 
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _NEWLINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _COLUMN_TAGS = re.compile(r"{[%{]\s*tc\s|{%\s*(?:colspan|hm)\b", re.DOTALL)
+_CELL_COMMENTS = re.compile(r"{#\s*tc\s", re.DOTALL)
 _XML_TAG = re.compile(r"<[^>]*>")
 _UNESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _BATCH = 256  # rendered chunks between two size checks
@@ -95,6 +108,15 @@ def has_tags(source: str) -> bool:
 def uses_column_tags(xml: str) -> bool:
     """Whether a part's XML uses docxtpl's column loops or cell merges."""
     return _COLUMN_TAGS.search(_XML_TAG.sub("", xml)) is not None
+
+
+def removes_cells(xml: str) -> bool:
+    """Whether a part's XML has ``{#tc …#}`` comments, which remove their cell.
+
+    The cell goes when docxtpl patches the XML, before anything renders, so
+    no tag marks the table: its grid must be fixed after every rendering.
+    """
+    return _CELL_COMMENTS.search(_XML_TAG.sub("", xml)) is not None
 
 
 def _finish_literal_text(tree: nodes.Template) -> None:
@@ -154,6 +176,20 @@ def compile_source(source: str, part: str, *, word_xml: bool) -> CompiledSource:
         raise TemplateError(
             "The template has a syntax error.", [describe(exc, source, part)]
         ) from exc
+    except COMPILE_LIMIT_ERRORS as exc:
+        raise TemplateError(
+            "The template is too complex to prepare.",
+            [TemplateProblem(message=too_complex(exc), part=part)],
+        ) from exc
+
+
+def too_complex(exc: BaseException) -> str:
+    """What a compile-time limit error means for the person writing the template."""
+    if isinstance(exc, RecursionError):
+        return "Expressions or blocks are nested too deeply."
+    if isinstance(exc, SyntaxError):
+        return f"Blocks or expressions are nested too deeply ({exc.msg})."
+    return f"A value in the template is too large ({exc})."
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,6 +41,7 @@ from service.rendering.package_limits import (
     PackageLimits,
     check_package,
 )
+from service.rendering.parts import COMPILE_LIMIT_ERRORS, too_complex
 
 _MARKUP = re.compile(r"</?[A-Za-z][\w.-]*:[A-Za-z][\w.-]*[\s/>]")
 
@@ -152,9 +153,15 @@ class _Inspection:
         except TemplateSyntaxError as exc:
             self._syntax_error(source, exc, split)
             return
-        Analyser(self, source).visit_template(tree)
-        if source.word_xml:
-            probe_structure(self, source, tree)
+        except COMPILE_LIMIT_ERRORS as exc:  # e.g. 300 nested parentheses
+            self.problem(source, None, too_complex(exc))
+            return
+        try:
+            Analyser(self, source).visit_template(tree)
+            if source.word_xml:
+                probe_structure(self, source, tree)
+        except COMPILE_LIMIT_ERRORS as exc:  # e.g. 25 nested loops
+            self.problem(source, None, too_complex(exc))
 
     def _check_delimiters(self, source: Source) -> set[int]:
         """Tags split across paragraphs, or by formatting patch_xml leaves."""

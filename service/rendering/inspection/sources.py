@@ -16,6 +16,7 @@ from lxml import etree
 
 from service.rendering.errors import TemplateError, TemplateProblem
 from service.rendering.fixups import DOCXTPL
+from service.rendering.inspection.bounds import check_tag_bounds
 from service.rendering.package import Package, parse_part
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -68,8 +69,10 @@ def sources(source: bytes) -> Iterator[Source]:
     """The parts docxtpl renders, made into Jinja as docxtpl makes them."""
     package = Package(source)
     for candidate in package.candidates():
+        data = package.read(candidate.name)
+        check_tag_bounds(candidate.name, data.decode("utf-8", "replace"))
         try:
-            root = parse_part(package.read(candidate.name))
+            root = parse_part(data)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 "The file is not a Word document (.docx).",

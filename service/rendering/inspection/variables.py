@@ -238,6 +238,8 @@ class Analyser:
         local = self.lookup(node.name)
         if local is not None:
             return local
+        if node.name == "self":  # Jinja's reference to the template's blocks
+            return _CALLABLE
         if node.name.startswith("_"):
             self.fail(node, _internal(node.name), needle=node.name)
             return _OPAQUE

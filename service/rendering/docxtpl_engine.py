@@ -40,6 +40,31 @@ _OPEN_ERRORS = (
 )
 
 
+_FOOTNOTES_TYPE = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+)
+
+
+class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, rendering each footnotes part once.
+
+    docxtpl renders every footnotes part once per section of the document, so
+    with two sections the text the data printed into a footnote is rendered a
+    second time, as template code.
+    """
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        """Render each footnotes part of the package exactly once."""
+        for part in self.docx.part.package.iter_parts():
+            if part.content_type != _FOOTNOTES_TYPE:
+                continue
+            blob = part.blob
+            text = blob.decode("utf-8") if isinstance(blob, bytes) else blob
+            xml = self.patch_xml(text)
+            xml = self.render_xml_part(xml, part, context, jinja_env)
+            part._blob = xml.encode("utf-8")
+
+
 def check_opens(source: bytes) -> None:
     """Raise :class:`TemplateError` unless python-docx can open ``source``."""
     try:
@@ -52,7 +77,7 @@ def render(
     source: bytes, context: Mapping[str, Any], *, max_output_bytes: int
 ) -> bytes:
     """Render template bytes with plain docxtpl to the bytes of a .docx file."""
-    document = DocxTemplate(io.BytesIO(source))
+    document = _DocxTemplate(io.BytesIO(source))
     try:
         document.render(dict(context), ENVIRONMENT)
     except RENDER_ERRORS as exc:

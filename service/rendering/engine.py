@@ -24,7 +24,11 @@ from typing import Any
 from lxml import etree
 
 from service.rendering import docxtpl_engine
-from service.rendering.errors import TemplateError, TemplateLimitExceeded
+from service.rendering.errors import (
+    TemplateError,
+    TemplateLimitExceeded,
+    TemplateProblem,
+)
 from service.rendering.fixups import (
     DrawingIds,
     TableFix,
@@ -38,6 +42,7 @@ from service.rendering.parts import (
     docxtpl_source,
     has_tags,
     pack,
+    removes_cells,
     uses_column_tags,
 )
 from service.rendering.zipwriter import (
@@ -51,6 +56,13 @@ from service.rendering.zipwriter import (
 #: The most a rendering may produce, counted as the uncompressed XML of the
 #: rendered parts (the copied members are not counted).
 DEFAULT_MAX_OUTPUT_BYTES = 50 * 1024 * 1024
+
+#: Why a funder's template the compiled engine cannot take is refused.
+UNSUPPORTED = (
+    "The template cannot be used: its Word XML is unusual in a way the "
+    "service cannot render safely. Open it in Word, save it as a new .docx and "
+    "upload that."
+)
 
 COMPILED = "compiled"
 DOCXTPL = "docxtpl"
@@ -101,16 +113,23 @@ class PreparedTemplate:
         return len(self.source) + compiled + 1024
 
 
-def prepare(source: bytes) -> PreparedTemplate:
+def prepare(source: bytes, *, compiled_only: bool = False) -> PreparedTemplate:
     """Prepare template bytes for rendering.
 
     Raises :class:`TemplateError` for a file that is not a .docx or a template
-    with a syntax error (naming the part, paragraph and tag).
+    with a syntax error (naming the part, paragraph and tag). With
+    ``compiled_only`` (funders' templates), a template the compiled engine
+    cannot take is refused rather than left to docxtpl, whose rendering can
+    turn the caller's data into template code (see :func:`render`).
     """
     digest = hashlib.sha256(source).hexdigest()
     try:
         compiled = _compile(source)
     except _Unsupported as exc:
+        if compiled_only:
+            raise TemplateError(
+                UNSUPPORTED, [TemplateProblem(message=f"{exc}.")]
+            ) from exc
         docxtpl_engine.check_opens(source)
         reason = str(exc)
         logger.info("template %s renders with docxtpl: %s", digest[:12], reason)
@@ -125,6 +144,7 @@ def render(
     context: Mapping[str, Any],
     *,
     max_output_bytes: int | None = None,
+    compiled_only: bool = False,
 ) -> bytes:
     """Render a prepared template with ``context`` to the bytes of a .docx file.
 
@@ -132,10 +152,17 @@ def render(
     undefined value, a sandbox violation, a filter given the wrong type) and
     :class:`TemplateLimitExceeded` when the output would exceed
     ``max_output_bytes`` (default :data:`DEFAULT_MAX_OUTPUT_BYTES`).
+
+    With ``compiled_only`` (funders' templates) docxtpl never renders: it
+    renders some parts more than once (footnotes once per section), so what
+    the data printed the first time would run as template code the second.
     """
     limit = DEFAULT_MAX_OUTPUT_BYTES if max_output_bytes is None else max_output_bytes
     compiled = template.compiled
     if compiled is None or _holds_markup(context):
+        if compiled_only:
+            reason = template.fallback_reason or "the data holds Word markup"
+            raise TemplateError(UNSUPPORTED, [TemplateProblem(message=reason)])
         # docxtpl's RichText, Listing, InlineImage and Subdoc print their own
         # XML (through __html__): only docxtpl can place them.
         return docxtpl_engine.render(template.source, context, max_output_bytes=limit)
@@ -233,7 +260,9 @@ def _compile_part(package: Package, candidate: Candidate) -> CompiledPart | None
     compiled = compile_source(source, name, word_xml=word_xml)
     is_body = candidate.kind == "body"
     tables = TableFix.NONE  # docxtpl fixes table grids in the body only
-    if is_body and compiled.well_formed:
+    if is_body and removes_cells(text):
+        tables = TableFix.ALL
+    elif is_body and compiled.well_formed:
         tables = TableFix.MARKED if compiled.marked_tables else TableFix.NONE
     elif is_body and uses_column_tags(text):
         tables = TableFix.ALL

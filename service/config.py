@@ -28,7 +28,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "REQUIRE_KEY_FOR_BUILTIN": False,
         # Largest .docx a render may produce.
         "MAX_OUTPUT_BYTES": 20 * MIB,
-        # Memory the per-process cache of prepared templates may hold.
+        # Memory the cache of prepared templates may hold, in each app process
+        # and in each isolated worker (measured as the memory preparing took).
         "TEMPLATE_CACHE_MAX_BYTES": 64 * MIB,
         "TEMPLATE_CACHE_MAX_ENTRIES": 256,
         # Bring the database schema up to date when the app starts (under a
@@ -39,8 +40,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "TEMPLATE_MAX_MEMBERS": 300,
         "TEMPLATE_MAX_MEMBER_BYTES": 25 * MIB,
         "TEMPLATE_MAX_UNCOMPRESSED_BYTES": 60 * MIB,
-        # Funders' templates render in this many isolated worker processes,
-        # each render limited in time and memory.
+        # Funders' templates are checked, compiled and rendered in this many
+        # isolated worker processes, each request limited in time and memory.
         "ISOLATION_WORKERS": 2,
         "RENDER_TIMEOUT_SECONDS": 5,
         "RENDER_MEMORY_BYTES": 512 * MIB,

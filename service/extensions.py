@@ -27,7 +27,8 @@ class Services:
     builtin: BuiltinTemplates
     #: Renders built-in templates in this process, within MAX_OUTPUT_BYTES.
     in_process: Renderer
-    #: Renders funders' templates in worker processes (started on first use).
+    #: Checks and renders funders' templates in worker processes (started on
+    #: first use): nothing of an uploaded template runs in this process.
     isolated: IsolatedRenderer
 
 
@@ -49,6 +50,7 @@ def init_services(app: Flask) -> Services:
                 timeout_seconds=app.config["RENDER_TIMEOUT_SECONDS"],
                 memory_bytes=app.config["RENDER_MEMORY_BYTES"],
                 max_output_bytes=app.config["MAX_OUTPUT_BYTES"],
+                cache_bytes=app.config["TEMPLATE_CACHE_MAX_BYTES"],
             ),
         ),
     )

@@ -34,7 +34,7 @@ from service.errors import ApiError, ErrorSchema
 from service.examples import example_payload
 from service.extensions import services
 from service.filenames import content_disposition
-from service.rendering.inspection import inspect_template
+from service.rendering.engine import COMPILED
 from service.rendering.package_limits import PackageLimits
 from service.storage import repository
 from service.storage.db import database
@@ -323,9 +323,9 @@ def upload_template() -> ResponseReturnValue:
     caller = authenticate()
     fields, upload = _read_upload()
     source = upload.read()
-    # inspect_template checks the package first: nothing parses the file before.
-    report = inspect_template(source, fields["kind"], limits=package_limits())
-    prepared = services().cache.get(source)
+    # The whole check (package limits first, then inspection and compiling) runs
+    # in an isolated worker: nothing here parses, compiles or evaluates the file.
+    report = services().isolated.check(source, fields["kind"], package_limits())
     try:
         stored = repository.create_or_version_template(
             database(),
@@ -336,9 +336,9 @@ def upload_template() -> ResponseReturnValue:
                 language=fields["language"],
                 filename=_uploaded_filename(upload),
                 content=source,
-                report=report.as_dict(),
-                engine=getattr(prepared, "engine", None),
-                fallback_reason=getattr(prepared, "fallback_reason", None),
+                report=report,
+                engine=COMPILED,
+                fallback_reason=None,
             ),
         )
     except repository.KindConflict as exc:

@@ -11,7 +11,9 @@ independent, bounded copy and nothing is shared, so there is nothing to lock
 across processes or to invalidate. Inside a process the cache is thread-safe
 (gthread workers) and prepares a template once even when several threads ask
 for it at the same moment. It is bounded both by entry count and by an estimate
-of the bytes each prepared template holds, evicting the least recently used.
+of the bytes each prepared template holds, evicting the least recently used:
+the larger of the engine's estimate and what the process really grew by while
+preparing it (:mod:`service.rendering.memory`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.rendering.engine import PreparedTemplate, prepare
+from service.rendering.memory import resident_bytes
 
 DEFAULT_MAX_ENTRIES = 256
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -40,8 +43,9 @@ class _Pending:
 class TemplateCache:
     """Prepared templates, least recently used evicted first.
 
-    At most ``max_entries`` templates and about ``max_bytes`` of memory (by
-    :attr:`PreparedTemplate.weight`); a template heavier than ``max_bytes`` is
+    At most ``max_entries`` templates and about ``max_bytes`` of memory (each
+    weighed by :attr:`PreparedTemplate.weight` or the memory its preparation
+    took, whichever is larger); a template heavier than ``max_bytes`` is
     prepared and returned but not kept.
     """
 
@@ -58,6 +62,7 @@ class TemplateCache:
         self.max_bytes = max_bytes
         self._prepare = preparer
         self._entries: OrderedDict[str, PreparedTemplate] = OrderedDict()
+        self._weights: dict[str, int] = {}
         self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
         self._bytes = 0
@@ -92,6 +97,7 @@ class TemplateCache:
                     self.hits += 1
                 return pending.result
             return self.get(source, digest=key)  # the other thread's attempt failed
+        before = resident_bytes()
         try:
             prepared = self._prepare(source)
         except BaseException:
@@ -101,20 +107,22 @@ class TemplateCache:
             raise
         with self._lock:
             del self._pending[key]
-            self._store(key, prepared)
+            self._store(key, prepared, resident_bytes() - before)
         pending.result = prepared
         pending.done.set()
         return prepared
 
-    def _store(self, key: str, prepared: PreparedTemplate) -> None:
-        if prepared.weight > self.max_bytes:
+    def _store(self, key: str, prepared: PreparedTemplate, grown: int) -> None:
+        weight = max(prepared.weight, grown)
+        if weight > self.max_bytes:
             self.uncached += 1
             return
         self._entries[key] = prepared
-        self._bytes += prepared.weight
+        self._weights[key] = weight
+        self._bytes += weight
         while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= evicted.weight
+            evicted, _ = self._entries.popitem(last=False)
+            self._bytes -= self._weights.pop(evicted)
             self.evictions += 1
 
     def __contains__(self, digest: object) -> bool:
@@ -131,6 +139,7 @@ class TemplateCache:
         """Forget every prepared template (the counters stay)."""
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
             self._bytes = 0
 
     def stats(self) -> dict[str, Any]:

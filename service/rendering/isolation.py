@@ -1,42 +1,42 @@
-"""Render uploaded templates in worker processes a runaway template cannot escape.
+"""Check, compile and render uploaded templates in processes they cannot escape.
 
 Jinja's sandbox stops a template from reaching Python's internals, but not from
-looping for hours or building a 100 MB string. :class:`IsolatedRenderer` keeps a
-small pool of worker processes, started lazily from a fork server (safe inside
-gunicorn workers and Flask's threads: the fork server itself is a fresh,
-single-threaded process, and workers are forked from it, never from the
-threaded web process). Each worker caps its own address space
+looping for hours, building a 100 MB string, or costing quadratic time in a
+regular expression. Nothing a funder uploads is therefore parsed, compiled or
+rendered in the web process: :class:`IsolatedRenderer` keeps a small pool of
+worker processes (:mod:`service.rendering.isolated_worker`), started lazily
+from a fork server (safe inside gunicorn workers and Flask's threads: the fork
+server is a fresh, single-threaded process, and workers are forked from it,
+never from the threaded web process). Each worker caps its own address space
 (``RLIMIT_AS``) and, as a backstop, its CPU time (``RLIMIT_CPU``); the parent
-gives each rendering a wall-clock deadline and kills (SIGKILL) a worker that
+gives each request a wall-clock deadline and kills (SIGKILL) a worker that
 overruns it or dies, replacing it on the next use.
 
-A worker keeps its own small cache of prepared templates by digest, so the
-template's bytes cross the pipe only when that worker has not seen them.
-The worker also prepares (compiles) the template: pass uploaded templates as
-:func:`unprepared`, since compiling in the web process would already run
-constant expressions such as ``"x" * 300000000``. Outcomes come back as
-exceptions in the calling thread:
+:meth:`IsolatedRenderer.check` runs the whole upload check there (package
+limits, inspection, compiling); :meth:`IsolatedRenderer.render` renders. A
+worker keeps the templates it prepared by digest, so a template's bytes cross
+the pipe only when that worker does not hold them. Pass uploaded templates as
+:func:`unprepared`. Outcomes come back as exceptions in the calling thread:
 
-- too slow: :class:`TemplateError` (422), "took longer than 5 s";
-- out of memory, or killed: :class:`TemplateLimitExceeded` (413);
+- too slow, or over the CPU backstop: :class:`TemplateError` (422), "took
+  longer than 5 s";
+- out of memory: :class:`TemplateLimitExceeded` (413);
 - output too large: :class:`TemplateLimitExceeded` (413), from the engine;
 - a template error: the engine's :class:`TemplateError`, problems and all;
-- every worker busy for longer than the wait allows: :class:`RendererBusy` (503).
+- every worker busy for longer than the wait allows: :class:`RendererBusy` (503);
+- a worker that cannot start, or dies of something no template causes:
+  :class:`RendererUnavailable` (503), logged with the cause.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import multiprocessing
-import os
 import queue
-import resource
 import signal
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -49,20 +49,25 @@ from service.rendering.errors import (
     TemplateLimitExceeded,
     TemplateProblem,
 )
+from service.rendering.isolated_worker import WorkerLimits, serve
+from service.rendering.package_limits import DEFAULT_LIMITS as DEFAULT_PACKAGE_LIMITS
+from service.rendering.package_limits import PackageLimits
 
 MiB = 1024 * 1024
 logger = logging.getLogger(__name__)
 
 #: Modules the fork server imports once, so each new worker starts in
 #: milliseconds instead of importing docxtpl, lxml and Babel again.
-PRELOAD = ["service.rendering.engine"]
+PRELOAD = ["service.rendering.engine", "service.rendering.inspection"]
+#: How long a new worker may take to say it is ready.
+START_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
 class IsolationLimits:
-    """What one rendering of an uploaded template may cost."""
+    """What one check or rendering of an uploaded template may cost."""
 
-    #: Wall-clock time for one rendering, preparing the template included.
+    #: Wall-clock time for one request, preparing the template included.
     timeout_seconds: float = 5.0
     #: Address space of each worker process (RLIMIT_AS).
     memory_bytes: int = 512 * MiB
@@ -70,21 +75,35 @@ class IsolationLimits:
     max_output_bytes: int = 20 * MiB
     #: How long a caller waits for a free worker before giving up (503).
     wait_seconds: float = 30.0
-    #: Prepared templates each worker keeps.
+    #: Prepared templates each worker keeps, by count ...
     cache_entries: int = 16
+    #: ... and by the memory the worker grew by preparing them.
+    cache_bytes: int = 64 * MiB
+    #: Growth beyond ``cache_bytes`` a worker may keep between requests; a
+    #: worker above both, with its cache emptied, is replaced.
+    working_bytes: int = 64 * MiB
+    #: CPU seconds one request may use (the backstop behind the deadline);
+    #: twice the deadline and a second when left out.
+    cpu_seconds: float | None = None
+
+    def for_worker(self) -> WorkerLimits:
+        """The limits a worker process applies to itself."""
+        cpu = self.cpu_seconds
+        return WorkerLimits(
+            memory_bytes=self.memory_bytes,
+            cpu_seconds=2 * self.timeout_seconds + 1 if cpu is None else cpu,
+            max_output_bytes=self.max_output_bytes,
+            cache_bytes=self.cache_bytes,
+            cache_entries=self.cache_entries,
+            working_bytes=self.working_bytes,
+        )
 
 
 DEFAULT_LIMITS = IsolationLimits()
 
 
 def unprepared(source: bytes) -> PreparedTemplate:
-    """An uploaded template as the renderer takes it, without compiling it here.
-
-    Preparing compiles the template, and Jinja folds constant expressions while
-    compiling: ``{{ "x" * 300000000 }}`` is built then, in the calling process.
-    Hand uploaded templates to :meth:`IsolatedRenderer.render` this way, so the
-    worker prepares them under its limits.
-    """
+    """An uploaded template as the renderer takes it, without compiling it here."""
     return PreparedTemplate(digest=hashlib.sha256(source).hexdigest(), source=source)
 
 
@@ -94,14 +113,20 @@ class RendererBusy(TemplateError):
     status = 503
 
 
+class RendererUnavailable(TemplateError):
+    """A worker could not start, or died of something no template causes."""
+
+    status = 503
+
+
 class RenderWorkerError(RuntimeError):
     """A worker failed in a way no template should cause: a bug, logged as such."""
 
 
 class IsolatedRenderer:
-    """A pool of worker processes rendering prepared templates.
+    """A pool of worker processes checking and rendering uploaded templates.
 
-    Thread-safe: each worker serves one rendering at a time and callers wait for
+    Thread-safe: each worker serves one request at a time and callers wait for
     a free one. Call :meth:`close` (or use it as a context manager) to stop the
     workers; they are daemons and also end with the process.
     """
@@ -128,6 +153,43 @@ class IsolatedRenderer:
 
     def render(self, template: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
         """Render ``template`` with ``context`` in a worker; the .docx bytes."""
+        output: bytes = self._run(
+            lambda worker: worker.request(
+                "render", template.digest, template.source, dict(context)
+            )
+        )
+        return output
+
+    def check(
+        self,
+        source: bytes,
+        kind: str,
+        package_limits: PackageLimits = DEFAULT_PACKAGE_LIMITS,
+    ) -> dict[str, Any]:
+        """The upload check of ``source`` as a ``kind`` template, run in a worker.
+
+        Returns the report (:meth:`TemplateReport.as_dict`); raises what the
+        check raises (:class:`TemplateError`, :class:`TemplateLimitExceeded`).
+        The worker keeps the prepared template, so a preview that follows is
+        quick.
+        """
+        digest = hashlib.sha256(source).hexdigest()
+        report: dict[str, Any] = self._run(
+            lambda worker: worker.request(
+                "check", digest, source, (kind, package_limits)
+            )
+        )
+        return report
+
+    def pids(self) -> list[int]:
+        """The process ids of the running workers (for monitoring and tests)."""
+        return [
+            worker.process.pid
+            for worker in self._all
+            if worker.process is not None and worker.process.pid is not None
+        ]
+
+    def _run(self, job: Any) -> Any:
         if self._closed:
             raise RuntimeError("the renderer is closed")
         try:
@@ -138,9 +200,11 @@ class IsolatedRenderer:
                 [TemplateProblem(message="No renderer became free in time.")],
             ) from None
         try:
-            return worker.render(template, dict(context))
+            return job(worker)
         finally:
-            if self._closed:
+            with self._lock:
+                closed = self._closed
+            if closed:
                 worker.stop()
             self._idle.put(worker)
 
@@ -165,29 +229,48 @@ class _Worker:
         self.limits = limits
         self.process: BaseProcess | None = None
         self.connection: Connection | None = None
-        self.known: OrderedDict[str, None] = OrderedDict()  # digests it holds
+        self.held: frozenset[str] = frozenset()  # digests the worker holds
+        self.operation = "render"  # the request under way, for messages
 
     # -- the process
 
     def start(self) -> None:
-        """Start the worker process."""
+        """Start the worker process and wait until it says it is ready."""
         _preload(self.context)
-        parent, child = self.context.Pipe(duplex=True)
-        process = self.context.Process(
-            target=_worker_main,
-            args=(child, self.limits),
-            name=f"template-renderer-{self.index}",
-            daemon=True,
-        )
-        process.start()
+        try:
+            parent, child = self.context.Pipe(duplex=True)
+            process = self.context.Process(
+                target=serve,
+                args=(child, self.limits.for_worker()),
+                name=f"template-renderer-{self.index}",
+                daemon=True,
+            )
+            process.start()
+        except (OSError, EOFError, ValueError) as exc:
+            logger.error("template renderer %s could not start: %s", self.index, exc)
+            raise _unavailable() from exc
         child.close()
-        self.process, self.connection, self.known = process, parent, OrderedDict()
+        self.process, self.connection, self.held = process, parent, frozenset()
+        try:
+            ready = parent.poll(START_SECONDS) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            process.join(timeout=1)
+            code = process.exitcode
+            self.stop()
+            logger.error(
+                "template renderer %s died while starting (exit code %s)",
+                self.index,
+                code,
+            )
+            raise _unavailable()
 
     def stop(self) -> None:
         """Kill the worker process (SIGKILL) and forget it."""
         process, connection = self.process, self.connection
         self.process = self.connection = None
-        self.known = OrderedDict()
+        self.held = frozenset()
         if connection is not None:
             connection.close()
         if process is not None:
@@ -195,57 +278,58 @@ class _Worker:
                 process.kill()
             process.join(timeout=5)
 
-    # -- one rendering
+    # -- one request
 
-    def render(self, template: PreparedTemplate, context: dict[str, Any]) -> bytes:
-        """Render in this worker, replacing the process if it is gone."""
+    def request(self, operation: str, digest: str, source: bytes, argument: Any) -> Any:
+        """Run one request in this worker, (re)starting the process if needed."""
         if self.process is None or not self.process.is_alive():
             self.stop()
             self.start()
+        self.operation = operation
         deadline = time.monotonic() + self.limits.timeout_seconds
-        source = None if template.digest in self.known else template.source
-        reply = self._exchange(template.digest, source, context, deadline)
-        if reply[0] == "missing":  # the worker evicted it: send the bytes
-            reply = self._exchange(template.digest, template.source, context, deadline)
-        self._remember(template.digest)
+        sent = None if digest in self.held and operation == "render" else source
+        reply = self._exchange((operation, digest, sent, argument), deadline)
+        if reply[0] == "missing":  # the worker let it go: send the bytes
+            reply = self._exchange((operation, digest, source, argument), deadline)
         return self._outcome(reply)
 
-    def _exchange(
-        self,
-        digest: str,
-        source: bytes | None,
-        context: dict[str, Any],
-        deadline: float,
-    ) -> tuple[Any, ...]:
+    def _exchange(self, message: tuple[Any, ...], deadline: float) -> tuple[Any, ...]:
         connection, process = self.connection, self.process
         assert connection is not None and process is not None
         try:
-            connection.send((digest, source, context, self.limits.max_output_bytes))
+            connection.send(message)
             if not connection.poll(max(0.0, deadline - time.monotonic())):
                 self.stop()
                 raise self._timeout()
             reply: tuple[Any, ...] = connection.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+            raise self._died() from exc
+        *answer, held, retire = reply
+        self.held = frozenset(held)
+        if retire:
+            logger.info("template renderer %s retired: it grew too large", self.index)
+            self.stop()
+        return tuple(answer)
+
+    def _died(self) -> TemplateError:
+        """The error for a worker that died during a request, logged."""
+        process = self.process
+        code = None
+        if process is not None:
             process.join(timeout=5)
             code = process.exitcode
-            self.stop()
-            logger.warning("template renderer %s died (exit code %s)", self.index, code)
-            if code == -signal.SIGXCPU:
-                raise self._timeout() from exc
-            raise self._memory() from exc
-        return reply
+        self.stop()
+        logger.warning("template renderer %s died (exit code %s)", self.index, code)
+        if code == -signal.SIGXCPU:
+            return self._timeout()
+        if code == -signal.SIGKILL:  # the kernel's out-of-memory killer
+            return self._memory()
+        return _unavailable()
 
-    def _remember(self, digest: str) -> None:
-        self.known[digest] = None
-        self.known.move_to_end(digest)
-        while len(self.known) > self.limits.cache_entries:
-            self.known.popitem(last=False)
-
-    def _outcome(self, reply: tuple[Any, ...]) -> bytes:
+    def _outcome(self, reply: tuple[Any, ...]) -> Any:
         kind = reply[0]
         if kind == "ok":
-            output: bytes = reply[1]
-            return output
+            return reply[1]
         if kind == "template":
             _, status, message, problems = reply
             error = TemplateLimitExceeded if status == 413 else TemplateError
@@ -258,17 +342,24 @@ class _Worker:
     def _timeout(self) -> TemplateError:
         seconds = f"{self.limits.timeout_seconds:g}"
         return TemplateError(
-            f"The template took longer than {seconds} s to render and was stopped.",
+            f"The template took longer than {seconds} s to {self.operation} and was "
+            "stopped.",
             [TemplateProblem(message="A loop in the template probably never ends.")],
         )
 
     def _memory(self) -> TemplateLimitExceeded:
         mib = f"{self.limits.memory_bytes / MiB:g}"
         return TemplateLimitExceeded(
-            f"The template needed more than {mib} MiB of memory to render and was "
-            "stopped.",
+            f"The template needed more than {mib} MiB of memory and was stopped.",
             [TemplateProblem(message="The template builds too large a text or list.")],
         )
+
+
+def _unavailable() -> RendererUnavailable:
+    return RendererUnavailable(
+        "The template renderer is unavailable; try again in a moment.",
+        [TemplateProblem(message="A renderer process could not run. It is logged.")],
+    )
 
 
 _preload_lock = threading.Lock()
@@ -278,61 +369,3 @@ def _preload(context: Any) -> None:
     """Ask the fork server to import the engine once (before it first starts)."""
     with _preload_lock:
         context.set_forkserver_preload(PRELOAD)
-
-
-# ---------------------------------------------------------------- in the worker
-
-
-def _limit_resources(limits: IsolationLimits) -> None:
-    """Cap this process's address space; from here on big allocations fail."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-
-
-def _limit_cpu(limits: IsolationLimits) -> None:
-    """A CPU-time backstop for this rendering: SIGXCPU ends the process."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = usage.ru_utime + usage.ru_stime
-    soft = math.ceil(used + 2 * limits.timeout_seconds + 1)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-def _worker_main(connection: Connection, limits: IsolationLimits) -> None:
-    """Serve renderings until the parent closes the pipe."""
-    from service.rendering import engine
-
-    _limit_resources(limits)
-    cache: OrderedDict[str, PreparedTemplate] = OrderedDict()
-    while True:
-        try:
-            digest, source, context, max_output_bytes = connection.recv()
-        except (EOFError, OSError):
-            return
-        _limit_cpu(limits)
-        try:
-            template = cache.get(digest)
-            if template is None:
-                if source is None:
-                    connection.send(("missing",))
-                    continue
-                template = engine.prepare(source)
-                cache[digest] = template
-                while len(cache) > limits.cache_entries:
-                    cache.popitem(last=False)
-            cache.move_to_end(digest)
-            output = engine.render(template, context, max_output_bytes=max_output_bytes)
-            connection.send(("ok", output))
-        except TemplateError as exc:
-            problems = [problem.as_dict() for problem in exc.problems]
-            connection.send(("template", exc.status, exc.message, problems))
-        except MemoryError:
-            cache.clear()
-            try:
-                connection.send(("memory",))
-            finally:
-                os._exit(3)  # a process that ran out of memory is not trusted
-        except Exception as exc:  # noqa: BLE001 - carried to the parent and raised there
-            logger.exception("template rendering failed in a worker")
-            connection.send(("crash", f"{type(exc).__name__}: {exc}"))

@@ -185,6 +185,16 @@ CASES: dict[str, bytes] = {
             ),
         ]
     ),
+    "cell comments remove their cell": build_docx(
+        [
+            Table(
+                [
+                    ["Part", "{#tc internal note #}", "Sektor"],
+                    ["{{ parties[0].name }}", "{#tc hidden #}", "{{ title }}"],
+                ]
+            ),
+        ]
+    ),
     "table column loops": build_docx(
         [
             "Underskrifter",

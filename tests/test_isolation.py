@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from service.rendering import engine
+from service.rendering import engine, isolation
 from service.rendering.context import build_context
 from service.rendering.errors import TemplateError
 from service.rendering.isolation import (
@@ -18,6 +20,7 @@ from service.rendering.isolation import (
     IsolationLimits,
     MiB,
     RendererBusy,
+    RendererUnavailable,
     unprepared,
 )
 from tests import hostile_templates as hostile
@@ -26,6 +29,12 @@ from tests.docx_factory import agreement_template, read_docx
 
 STRICT = IsolationLimits(
     timeout_seconds=1.0, memory_bytes=256 * MiB, max_output_bytes=1 * MiB
+)
+#: The same memory and output limits with a deadline no busy machine reaches
+#: first, for the tests of those limits (under load, 1 s turned a memory bomb
+#: into a timeout).
+ROOMY = IsolationLimits(
+    timeout_seconds=60.0, memory_bytes=256 * MiB, max_output_bytes=1 * MiB
 )
 CONTEXT = {"title": "Samarbejde om læsning", "language": "da"}
 FAILURES = {
@@ -40,6 +49,13 @@ FAILURES = {
 def strict() -> Iterator[IsolatedRenderer]:
     """One worker with a 1 s deadline, 256 MiB of memory and 1 MiB of output."""
     with IsolatedRenderer(workers=1, limits=STRICT) as renderer:
+        yield renderer
+
+
+@pytest.fixture(scope="module")
+def roomy() -> Iterator[IsolatedRenderer]:
+    """One worker with 256 MiB of memory, 1 MiB of output and a 60 s deadline."""
+    with IsolatedRenderer(workers=1, limits=ROOMY) as renderer:
         yield renderer
 
 
@@ -77,14 +93,14 @@ def test_runaway_loop_is_stopped_after_the_timeout(strict: IsolatedRenderer) -> 
     assert time.monotonic() - started < STRICT.timeout_seconds + 2
 
 
-def test_memory_bomb_is_413(strict: IsolatedRenderer) -> None:
-    error = render_error(strict, hostile.MEMORY_BOMB)
+def test_memory_bomb_is_413(roomy: IsolatedRenderer) -> None:
+    error = render_error(roomy, hostile.MEMORY_BOMB)
     assert error.status == 413
     assert "more than 256 MiB of memory" in error.message
 
 
-def test_huge_output_is_413(strict: IsolatedRenderer) -> None:
-    error = render_error(strict, hostile.HUGE_OUTPUT)
+def test_huge_output_is_413(roomy: IsolatedRenderer) -> None:
+    error = render_error(roomy, hostile.HUGE_OUTPUT)
     assert error.status == 413
 
 
@@ -157,3 +173,140 @@ def test_closed_renderer_refuses_to_render() -> None:
     renderer.close()
     with pytest.raises(RuntimeError):
         renderer.render(template("late"), CONTEXT)
+
+
+# -- the pool's own failures and bounds -------------------------------------------
+
+
+def exit_at_start(*args: object) -> None:
+    """A worker process that dies before it says it is ready."""
+    os._exit(7)
+
+
+def test_a_worker_that_cannot_start_is_503_not_out_of_memory(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolation, "serve", exit_at_start)
+    with IsolatedRenderer(workers=1) as renderer:
+        with pytest.raises(RendererUnavailable) as caught:
+            renderer.render(template("never"), CONTEXT)
+    assert caught.value.status == 503
+    assert "unavailable" in caught.value.message
+    assert "memory" not in caught.value.message
+    assert "died while starting (exit code 7)" in caplog.text
+
+
+def test_a_worker_that_cannot_be_forked_is_503(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_more_processes(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with IsolatedRenderer(workers=1) as renderer:
+        monkeypatch.setattr(
+            type(renderer._context.Process()), "start", no_more_processes
+        )
+        with pytest.raises(RendererUnavailable) as caught:
+            renderer.render(template("never"), CONTEXT)
+    assert caught.value.status == 503
+    assert "could not start: [Errno 11]" in caplog.text
+
+
+def test_the_cpu_backstop_is_reported_as_too_slow_not_out_of_memory() -> None:
+    limits = IsolationLimits(timeout_seconds=60, cpu_seconds=1)
+    with IsolatedRenderer(workers=1, limits=limits) as renderer:
+        error = render_error(renderer, hostile.RUNAWAY_LOOP)
+    assert error.status == 422
+    assert "took longer than" in error.message
+
+
+def test_a_worker_killed_from_outside_is_503_and_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with IsolatedRenderer(workers=1, limits=STRICT) as renderer:
+        renderer.render(template("warm up"), CONTEXT)
+        (pid,) = renderer.pids()
+        killer = threading.Timer(0.3, os.kill, (pid, signal.SIGTERM))
+        killer.start()
+        with pytest.raises(RendererUnavailable) as caught:
+            renderer.render(template(hostile.RUNAWAY_LOOP), CONTEXT)
+        killer.join()
+        assert caught.value.status == 503
+        assert f"died (exit code {-signal.SIGTERM})" in caplog.text
+        rendered = renderer.render(template("Again"), CONTEXT)
+        assert renderer.pids() != [pid]
+    assert read_docx(rendered)["body"][1] == "Again"
+
+
+def test_a_template_the_worker_let_go_is_sent_again() -> None:
+    limits = IsolationLimits(cache_entries=1)
+    first, second = template("First"), template("Second")
+    with IsolatedRenderer(workers=1, limits=limits) as renderer:
+        outputs = [
+            read_docx(renderer.render(each, CONTEXT))["body"][1]
+            for each in (first, second, first, first)
+        ]
+    assert outputs == ["First", "Second", "First", "First"]
+
+
+def test_close_stops_a_busy_worker_when_it_is_done() -> None:
+    renderer = IsolatedRenderer(workers=1, limits=STRICT)
+    renderer.render(template("warm up"), CONTEXT)
+    (pid,) = renderer.pids()
+    busy = threading.Thread(
+        target=pytest.raises,
+        args=(TemplateError, renderer.render, template(hostile.RUNAWAY_LOOP), CONTEXT),
+    )
+    busy.start()
+    time.sleep(0.2)
+    renderer.close()
+    busy.join()
+    assert renderer.pids() == []
+    assert not Path(f"/proc/{pid}").exists() or _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return "State:\tZ" in status
+
+
+def test_check_runs_the_upload_check_in_the_worker() -> None:
+    with IsolatedRenderer(workers=1) as renderer:
+        report = renderer.check(
+            hostile.docx("{{ title }} {{ parties[0].nmae }}"), "agreement"
+        )
+        with pytest.raises(TemplateError) as caught:
+            renderer.check(hostile.docx("{{ title "), "agreement")
+    assert report["unknown_variables"] == ["parties[].nmae"]
+    assert caught.value.problems[0].part == "word/document.xml"
+
+
+def _resident(pid: int) -> int:
+    pages = Path(f"/proc/{pid}/statm").read_text().split()[1]
+    return int(pages) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_a_workers_prepared_templates_are_bounded_by_real_memory() -> None:
+    """Heavy templates (thousands of tags: megabytes each once compiled, far
+    more than their size suggests) never grow a worker past its budget, and
+    the worker still keeps what fits."""
+    budget, working = 24 * MiB, 8 * MiB
+    limits = IsolationLimits(
+        cache_bytes=budget, working_bytes=working, cache_entries=64
+    )
+    heavy = [
+        template("".join(f"{{{{ title }}}} {n} w{i} " for i in range(6000)))
+        for n in range(16)
+    ]
+    with IsolatedRenderer(workers=1, limits=limits) as renderer:
+        renderer.render(template("warm up"), CONTEXT)
+        (pid,) = renderer.pids()
+        baseline = _resident(pid)
+        peak, most_held = 0, 0
+        for each in heavy:
+            renderer.render(each, CONTEXT)
+            most_held = max(most_held, len(renderer.held()))
+            for pid in renderer.pids():  # none when the worker was retired
+                peak = max(peak, _resident(pid) - baseline)
+    assert 0 < peak < budget + working + 16 * MiB
+    assert 2 <= most_held < len(heavy)

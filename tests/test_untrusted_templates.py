@@ -180,8 +180,7 @@ def test_health_and_builtin_renders_answer_while_uploads_run(
     client: FlaskClient, app: Flask, key: str
 ) -> None:
     slow = untrusted.template(
-        "{% for a in title * 1000 %}{% for b in title * 1000 %}{% endfor %}"
-        "{% endfor %}"
+        "{% for a in title * 1000 %}{% for b in title * 1000 %}{% endfor %}{% endfor %}"
     )
     template_id = uploaded(client, key, slow, "slow")
     results: list[int] = []

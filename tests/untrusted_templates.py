@@ -61,9 +61,7 @@ def xml_comment_in_body() -> bytes:
     The compiled engine cannot tell the body apart and used to hand the
     template to docxtpl.
     """
-    return hostile.with_body(
-        [hostile.paragraph("{{ title }}"), "<!-- </w:body> -->"]
-    )
+    return hostile.with_body([hostile.paragraph("{{ title }}"), "<!-- </w:body> -->"])
 
 
 def footnote_in_two_sections() -> bytes:
@@ -92,8 +90,7 @@ def footnotes_by_default_type(note: str) -> bytes:
     part = hostile.members(footnote_in_two_sections())["word/footnotes.xml"]
     part = part.replace(b"Note: {{ extra.note }}", note.encode())
     footnotes_type = (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml."
-        "footnotes+xml"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
     )
     types = hostile.members(source)["[Content_Types].xml"].decode()
     types = types.replace(

@@ -8,9 +8,8 @@ closes it. Requests and replies are tuples:
 
 - ``("check", digest, source, (kind, package_limits))`` → ``("ok", report)``,
   the upload check's report as JSON; the template is then prepared and kept;
-- ``("render", digest, source | None, context)`` → ``("ok", docx_bytes)``, or
-  ``("missing",)`` when the worker no longer holds ``digest`` and the parent
-  sent no bytes;
+- ``("render", digest, source | None, context)`` → ``("ok", docx_bytes)``;
+  ``source`` is None when the worker said it holds ``digest``;
 - a template's fault → ``("template", status, message, problems)``;
 - out of memory → ``("memory",)``, after which the worker exits;
 - a bug → ``("crash", description)``.
@@ -24,7 +23,6 @@ budget with an empty cache is replaced.
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import os
@@ -36,7 +34,7 @@ from typing import Any
 
 from service.rendering.engine import PreparedTemplate
 from service.rendering.errors import TemplateError
-from service.rendering.memory import resident_bytes
+from service.rendering.memory import settled_resident_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +103,7 @@ class Worker:
     def __init__(self, limits: WorkerLimits) -> None:
         self.limits = limits
         self.cache = PreparedCache(limits.cache_bytes, limits.cache_entries)
-        self.baseline = resident_bytes()
+        self.baseline = settled_resident_bytes()
 
     def prepared(self, digest: str, source: bytes | None) -> PreparedTemplate | None:
         """The template for ``digest``: held, or prepared from ``source``."""
@@ -113,9 +111,9 @@ class Worker:
 
         template = self.cache.get(digest)
         if template is None and source is not None:
-            before = resident_bytes()
+            before = settled_resident_bytes()
             template = engine.prepare(source, compiled_only=True)
-            self.cache.put(template, resident_bytes() - before)
+            self.cache.put(template, settled_resident_bytes() - before)
         return template
 
     def check(self, digest: str, source: bytes, kind: str, limits: Any) -> Any:
@@ -128,13 +126,13 @@ class Worker:
 
     def render(
         self, digest: str, source: bytes | None, context: dict[str, Any]
-    ) -> bytes | None:
-        """The rendered .docx, or None when the template is not held."""
+    ) -> bytes:
+        """The rendered .docx."""
         from service.rendering import engine
 
         template = self.prepared(digest, source)
         if template is None:
-            return None
+            raise LookupError(f"template {digest[:12]} is neither held nor sent")
         return engine.render(
             template,
             context,
@@ -145,11 +143,10 @@ class Worker:
     def should_retire(self) -> bool:
         """Whether the process grew past its budget; the cache is emptied first."""
         budget = self.limits.cache_bytes + self.limits.working_bytes
-        if resident_bytes() - self.baseline <= budget:
+        if settled_resident_bytes() - self.baseline <= budget:
             return False
         self.cache.clear()
-        gc.collect()
-        return resident_bytes() - self.baseline > budget
+        return settled_resident_bytes() - self.baseline > budget
 
 
 def limit_memory(limits: WorkerLimits) -> None:
@@ -198,8 +195,7 @@ def _answer(
             kind, package_limits = argument
             assert source is not None
             return ("ok", worker.check(digest, source, kind, package_limits))
-        output = worker.render(digest, source, argument)
-        return ("missing",) if output is None else ("ok", output)
+        return ("ok", worker.render(digest, source, argument))
     except TemplateError as exc:
         problems = [problem.as_dict() for problem in exc.problems]
         return ("template", exc.status, exc.message, problems)

@@ -189,6 +189,10 @@ class IsolatedRenderer:
             if worker.process is not None and worker.process.pid is not None
         ]
 
+    def held(self) -> set[str]:
+        """The digests of the templates the workers hold prepared."""
+        return {digest for worker in self._all for digest in worker.held}
+
     def _run(self, job: Any) -> Any:
         if self._closed:
             raise RuntimeError("the renderer is closed")
@@ -288,10 +292,9 @@ class _Worker:
         self.operation = operation
         deadline = time.monotonic() + self.limits.timeout_seconds
         sent = None if digest in self.held and operation == "render" else source
-        reply = self._exchange((operation, digest, sent, argument), deadline)
-        if reply[0] == "missing":  # the worker let it go: send the bytes
-            reply = self._exchange((operation, digest, source, argument), deadline)
-        return self._outcome(reply)
+        return self._outcome(
+            self._exchange((operation, digest, sent, argument), deadline)
+        )
 
     def _exchange(self, message: tuple[Any, ...], deadline: float) -> tuple[Any, ...]:
         connection, process = self.connection, self.process

@@ -295,9 +295,12 @@ def _set_flag_bits(source: bytes, name: bytes, flag: int) -> bytes:
     return bytes(data)
 
 
-def encrypted_member(name: str = "word/media/image7.png") -> bytes:
+def encrypted_member(
+    name: str = "word/media/image7.png", add: Iterable[tuple[str, bytes]] = ()
+) -> bytes:
     """A template with a member flagged as encrypted (zipfile wants a password)."""
-    source = rezip(docx("Hello"), add=[(name, b"\x89PNG\r\n\x1a\n" + bytes(64))])
+    picture = (name, b"\x89PNG\r\n\x1a\n" + bytes(64))
+    source = rezip(docx("Hello"), add=[picture, *add])
     return _set_flag_bits(source, name.encode(), 0x1)
 
 

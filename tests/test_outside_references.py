@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.rendering import outside_references
 from service.rendering.errors import TemplateError
 from service.rendering.package_limits import check_package
 from tests import hostile_templates as hostile
@@ -195,6 +196,24 @@ def test_attached_template_is_refused_in_any_relationships_part() -> None:
         rels="customXml/_rels/item1.xml.rels",
     )
     refused_in(source, "customXml/_rels/item1.xml.rels", "attaches")
+
+
+@pytest.mark.parametrize(
+    ("value", "remote"),
+    [
+        ("ht\ttp://attacker.example/", True),
+        ("\n\\\\attacker.example\\s", True),
+        ("/\\attacker.example/s", True),
+        ("%252F%252Fattacker.example", True),
+        ("C:\\Users\\x.png", False),
+        ("#fragment", False),
+        ("media/image1.png", False),
+    ],
+)
+def test_remote_addresses_are_told_apart_in_every_spelling(
+    value: str, remote: bool
+) -> None:
+    assert outside_references.is_remote(value) is remote
 
 
 # --- relationships: any type, any mode -------------------------------------------

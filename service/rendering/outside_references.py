@@ -106,6 +106,7 @@ _SVG_REFUSED_ELEMENTS = frozenset(
 )  # fmt: skip
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _EDGES = "".join(chr(code) for code in range(33)) + "\"'<>"
+_DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _DRIVE_PATH = re.compile(r"^(file:///)?[a-z]:/")
 _BARE_NAME = re.compile(r"^[^/:]+$")
 _RASTER_DATA = re.compile(r"^data:image/(png|jpeg|jpg|gif|bmp|webp)[;,]")
@@ -239,7 +240,12 @@ def _source_of(rels: str) -> str:
 
 
 def _forms(value: str) -> list[str]:
-    """``value`` as written and percent-decoded, trimmed, ``\\`` as ``/``, lower."""
+    """``value`` as written and percent-decoded (up to five times), compared alike.
+
+    Each form is trimmed, loses tabs and line breaks (URL parsers drop them, so
+    ``ht<tab>tp:`` is ``http:``), has ``\\`` as ``/`` (Windows reads both) and is
+    lower case.
+    """
     forms = [value]
     decoded = value
     for _ in range(5):
@@ -247,7 +253,10 @@ def _forms(value: str) -> list[str]:
         if decoded == previous:
             break
         forms.append(decoded)
-    return [form.strip(_EDGES).replace("\\", "/").lower() for form in forms]
+    return [
+        form.translate(_DROPPED).strip(_EDGES).replace("\\", "/").lower()
+        for form in forms
+    ]
 
 
 def is_remote(value: str) -> bool:
@@ -274,9 +283,7 @@ def is_package_path(value: str) -> bool:
 def is_local_file(value: str) -> bool:
     """Whether ``value`` is a local drive's path (``file:///C:/…``) or a bare name."""
     return all(
-        (_DRIVE_PATH.match(form) and not form.startswith("file:////"))
-        or _BARE_NAME.match(form)
-        for form in _forms(value)
+        _DRIVE_PATH.match(form) or _BARE_NAME.match(form) for form in _forms(value)
     )
 
 

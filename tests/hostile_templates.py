@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape
 
-from tests.docx_factory import Block, build_docx
+from tests.docx_factory import Block, build_docx, tiny_png
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -270,3 +271,219 @@ def tag_split_by_tracked_deletion() -> bytes:
 def tag_across_paragraphs() -> bytes:
     """A tag that starts in one paragraph and ends in the next."""
     return with_body([paragraph("Dear {{ recipient."), paragraph("name }}, hello")])
+
+
+# -- zip members the directory check refuses ---------------------------------------
+
+
+def _set_flag_bits(source: bytes, name: bytes, flag: int) -> bytes:
+    """``source`` with ``flag`` set in the general-purpose bits of member ``name``."""
+    data = bytearray(source)
+    # (signature, offset of the flags, of the name's length, of the name) in the
+    # local header and in the central-directory record.
+    for signature, flags, length_at, name_at in (
+        (b"PK\x03\x04", 6, 26, 30),
+        (b"PK\x01\x02", 8, 28, 46),
+    ):
+        offset = data.find(signature)
+        while offset != -1:
+            (length,) = struct.unpack_from("<H", data, offset + length_at)
+            if data[offset + name_at : offset + name_at + length] == name:
+                (bits,) = struct.unpack_from("<H", data, offset + flags)
+                struct.pack_into("<H", data, offset + flags, bits | flag)
+            offset = data.find(signature, offset + 4)
+    return bytes(data)
+
+
+def encrypted_member(
+    name: str = "word/media/image7.png", add: Iterable[tuple[str, bytes]] = ()
+) -> bytes:
+    """A template with a member flagged as encrypted (zipfile wants a password)."""
+    picture = (name, b"\x89PNG\r\n\x1a\n" + bytes(64))
+    source = rezip(docx("Hello"), add=[picture, *add])
+    return _set_flag_bits(source, name.encode(), 0x1)
+
+
+def duplicate_member(name: str = "word/styles.xml") -> bytes:
+    """A template whose zip holds ``name`` twice (which one counts is ambiguous)."""
+    source = docx("Hello")
+    output = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns: on purpose
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member, data in members(source).items():
+                archive.writestr(member, data)
+            archive.writestr(name, b'<?xml version="1.0"?><w:styles xmlns:w="x"/>')
+    return output.getvalue()
+
+
+# -- outside references ------------------------------------------------------------
+
+O_NS = "urn:schemas-microsoft-com:office:office"
+V_NS = "urn:schemas-microsoft-com:vml"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+SETTINGS_RELS = "word/_rels/settings.xml.rels"
+
+
+def replace_in(source: bytes, part: str, old: str, new: str) -> bytes:
+    """``source`` with the first ``old`` in member ``part`` replaced by ``new``."""
+    text = members(source)[part].decode()
+    assert old in text, f"{old!r} not in {part}"
+    return rezip(source, replace={part: text.replace(old, new, 1).encode()})
+
+
+def attached_template(target: str) -> bytes:
+    """A template whose settings attach the Word template at ``target``."""
+    source = with_relationship(
+        docx("Hello"), SETTINGS_RELS, f"{R_NS}/attachedTemplate", target, external=True
+    )
+    return replace_in(
+        source,
+        "word/settings.xml",
+        "<w:zoom",
+        '<w:attachedTemplate r:id="rId900"/><w:zoom',
+    )
+
+
+def relationship(
+    kind: str, target: str, *, mode: str | None = None, rels: str = DOCUMENT_RELS
+) -> bytes:
+    """A template with one more relationship of ``kind`` (last segment) and ``mode``."""
+    source = docx("Hello")
+    existing = members(source)[rels].decode()
+    attribute = f' TargetMode="{mode}"' if mode is not None else ""
+    added = (
+        f'<Relationship Id="rId900" Type="{R_NS}/{kind}" '
+        f'Target="{escape(target)}"{attribute}/>'
+    )
+    text = existing.replace("</Relationships>", added + "</Relationships>")
+    return rezip(source, replace={rels: text.encode()})
+
+
+def external_hyperlink(url: str = "https://partnership.example/guide") -> bytes:
+    """A template whose body links to a web page, as Word writes a hyperlink."""
+    source = with_relationship(
+        docx("placeholder"), DOCUMENT_RELS, f"{R_NS}/hyperlink", url, external=True
+    )
+    link = (
+        '<w:p><w:hyperlink r:id="rId900"><w:r><w:t>the guide</w:t></w:r>'
+        "</w:hyperlink></w:p>"
+    )
+    return replace_in(source, "word/document.xml", "<w:p>", link + "<w:p>")
+
+
+def with_body_xml(body: str, source: bytes | None = None) -> bytes:
+    """``source`` (an ordinary template) with ``body`` put first in its body."""
+    source = source if source is not None else docx("placeholder")
+    return replace_in(source, "word/document.xml", "<w:body>", "<w:body>" + body)
+
+
+def alt_chunk(
+    content_type: str = "text/html",
+    name: str = "word/afchunk.mht",
+    data: bytes = b'<html><body><img src="http://attacker.example/p.png"></body></html>',
+) -> bytes:
+    """A template importing ``data`` (HTML, RTF, MHT) as an altChunk on opening."""
+    source = rezip(docx("placeholder"), add=[(name, data)])
+    source = with_content_type(source, name, content_type)
+    source = with_relationship(
+        source, DOCUMENT_RELS, f"{R_NS}/aFChunk", name.removeprefix("word/")
+    )
+    return with_body_xml('<w:altChunk r:id="rId900"/>', source)
+
+
+def field(*instructions: str, deleted: Iterable[int] = ()) -> str:
+    """A paragraph holding one complex field whose code is split into these runs.
+
+    Runs whose index is in ``deleted`` are tracked deletions (``w:delInstrText``).
+    """
+    gone = set(deleted)
+    runs = "".join(
+        (
+            '<w:del w:id="9" w:author="Funder" w:date="2025-01-01T00:00:00Z"><w:r>'
+            f'<w:delInstrText xml:space="preserve">{escape(text)}</w:delInstrText>'
+            "</w:r></w:del>"
+        )
+        if index in gone
+        else _instruction_run(text)
+        for index, text in enumerate(instructions)
+    )
+    return (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>' + runs
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )  # fmt: skip
+
+
+def _instruction_run(text: str) -> str:
+    return f'<w:r><w:instrText xml:space="preserve">{escape(text)}</w:instrText></w:r>'
+
+
+def field_begin(*instructions: str) -> str:
+    """The start of a field and its code, to nest another field after."""
+    runs = "".join(_instruction_run(text) for text in instructions)
+    return '<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + runs
+
+
+FIELD_END = (
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+)
+
+
+def simple_field(instruction: str) -> str:
+    """A paragraph holding ``<w:fldSimple w:instr="…">``."""
+    return (
+        f'<w:p><w:fldSimple w:instr="{escape(instruction, {chr(34): "&quot;"})}">'
+        "<w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>"
+    )
+
+
+def svg_picture(svg: str, name: str = "word/media/image5.svg") -> bytes:
+    """A template carrying the SVG picture ``svg`` as ``name`` (image/svg+xml)."""
+    source = rezip(docx("placeholder"), add=[(name, svg.encode())])
+    source = with_content_type(source, name, "image/svg+xml")
+    return with_relationship(
+        source, DOCUMENT_RELS, f"{R_NS}/image", name.removeprefix("word/")
+    )
+
+
+def svg(body: str) -> str:
+    """An SVG document with ``body`` inside its root."""
+    return (
+        f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" width="10" height="10">'
+        f"{body}</svg>"
+    )
+
+
+def vml_picture(imagedata: str = 'r:id="rId900"', shape: str = "") -> bytes:
+    """A template with a VML picture (``w:pict``), its imagedata's attributes given."""
+    source = rezip(docx("placeholder"), add=[("word/media/image6.png", tiny_png())])
+    source = with_relationship(
+        source, DOCUMENT_RELS, f"{R_NS}/image", "media/image6.png"
+    )
+    pict = (
+        '<w:p><w:r><w:pict><v:shape id="_x0000_i1025" type="#_x0000_t75" '
+        f'style="width:10pt;height:10pt;position:absolute" {shape}>'
+        f"<v:imagedata {imagedata}/></v:shape></w:pict></w:r></w:p>"
+    )
+    return with_body_xml(pict, source)
+
+
+def vml_body(inner: str) -> bytes:
+    """A template with a VML shape holding ``inner`` (a fill, a stroke, an object)."""
+    pict = (
+        '<w:p><w:r><w:pict><v:rect style="width:10pt;height:10pt">'
+        f"{inner}</v:rect></w:pict></w:r></w:p>"
+    )
+    return with_body_xml(pict)
+
+
+def in_settings(
+    xml: str, part: str = "word/settings.xml", before: str = "<w:zoom"
+) -> bytes:
+    """A template with ``xml`` put into its settings (or web settings) part."""
+    return replace_in(docx("Hello"), part, before, xml + before)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from service.rendering import package_limits
 from service.rendering.errors import TemplateError, TemplateLimitExceeded
-from service.rendering.package_limits import MiB, PackageLimits, check_package
+from service.rendering.package_limits import (
+    TEMPLATE_CONTENT_TYPE,
+    MiB,
+    PackageLimits,
+    check_package,
+)
 from tests import hostile_templates as hostile
 from tests.conftest import PROJECT_ROOT
 
@@ -145,3 +153,116 @@ def test_zip_without_document_is_refused() -> None:
     error = refusal(hostile.zip_without_document())
     assert error.status == 422
     assert error.problems[0].part == "word/document.xml"
+
+
+# --- checks a mutation test showed untested ----------------------------------------
+
+
+def test_encrypted_member_is_refused_with_the_other_directory_problems() -> None:
+    # The directory check collects every problem before anything is read: the
+    # encrypted member is named beside the bad name, not found later on reading.
+    source = hostile.encrypted_member(add=[("../evil.xml", b"<a/>")])
+    error = refusal(source)
+    assert error.status == 422
+    assert [(problem.part, problem.message) for problem in error.problems] == [
+        ("word/media/image7.png", "The member is encrypted."),
+        ("../evil.xml", "A member name is absolute or leaves the package (..)."),
+    ]
+
+
+def test_reading_an_encrypted_member_never_raises_runtime_error() -> None:
+    # Defence in depth: zipfile raises RuntimeError for a member that needs a
+    # password; the bounded read turns it into a refusal of its own.
+    source = hostile.encrypted_member()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        with pytest.raises(TemplateError) as caught:
+            package_limits._read_members(archive, archive.infolist(), PackageLimits())
+    assert [(p.part, p.message) for p in caught.value.problems] == [
+        ("word/media/image7.png", "The member is encrypted.")
+    ]
+
+
+def test_duplicate_member_names_are_refused() -> None:
+    error = refusal(hostile.duplicate_member())
+    assert [(problem.part, problem.message) for problem in error.problems] == [
+        ("word/styles.xml", "The member occurs twice.")
+    ]
+
+
+def test_word_template_dotx_is_refused() -> None:
+    source = hostile.with_content_type(
+        hostile.docx("Hello"), "word/document.xml", TEMPLATE_CONTENT_TYPE
+    )
+    error = refusal(source)
+    assert [(problem.part, problem.message) for problem in error.problems] == [
+        (
+            "word/document.xml",
+            "The file is a Word template (.dotx); save it as a .docx.",
+        )
+    ]
+
+
+def test_activex_control_is_refused() -> None:
+    source = hostile.rezip(
+        hostile.docx("Hello"),
+        add=[
+            (
+                "word/activeX/activeX1.xml",
+                b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>',
+            )
+        ],
+    )
+    source = hostile.with_content_type(
+        source, "word/activeX/activeX1.xml", "application/vnd.ms-office.activeX+xml"
+    )
+    source = hostile.with_relationship(
+        source,
+        hostile.DOCUMENT_RELS,
+        f"{hostile.R_NS}/control",
+        "activeX/activeX1.xml",
+    )
+    error = refusal(source)
+    assert {
+        (problem.part, "ActiveX" in problem.message) for problem in error.problems
+    } == {
+        ("word/activeX/activeX1.xml", True),
+        (hostile.DOCUMENT_RELS, False),  # named by its relationship type, "control"
+    }
+    assert all("never accepted" in problem.message for problem in error.problems)
+
+
+def test_ole_object_is_refused() -> None:
+    source = hostile.rezip(
+        hostile.docx("Hello"),
+        add=[("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0 object")],
+    )
+    source = hostile.with_content_type(
+        source,
+        "word/embeddings/oleObject1.bin",
+        "application/vnd.openxmlformats-officedocument.oleObject",
+    )
+    source = hostile.with_relationship(
+        source,
+        hostile.DOCUMENT_RELS,
+        f"{hostile.R_NS}/oleObject",
+        "embeddings/oleObject1.bin",
+    )
+    error = refusal(source)
+    assert {problem.part for problem in error.problems} == {
+        "word/embeddings/oleObject1.bin",
+        hostile.DOCUMENT_RELS,
+    }
+    assert all("(OLE)" in problem.message for problem in error.problems)
+
+
+def test_relationships_that_are_not_xml_are_refused() -> None:
+    source = hostile.rezip(
+        hostile.docx("Hello"),
+        replace={
+            hostile.DOCUMENT_RELS: b"<Relationships><Relationship></Relationships>"
+        },
+    )
+    error = refusal(source)
+    assert [(problem.part, problem.message) for problem in error.problems] == [
+        (hostile.DOCUMENT_RELS, "The relationships are not valid XML.")
+    ]

@@ -7,7 +7,9 @@ the zip itself first: the central directory (member count, names, encryption,
 compression method, declared sizes), then every member through a bounded read
 (``ZipFile.open`` + ``read(limit + 1)``, so a member that lies about its size
 can never cost more than the limit), then the raw XML of every part, the
-content types and the relationships. See docs/template-safety.md.
+content types and the relationships, and last every reference to something
+outside the package (:mod:`service.rendering.outside_references`). See
+docs/template-safety.md.
 
 Sizes and counts beyond :class:`PackageLimits` are :class:`TemplateLimitExceeded`
 (413) and stop the check at once; everything else is collected and raised as
@@ -31,6 +33,7 @@ from service.rendering.errors import (
     TemplateLimitExceeded,
     TemplateProblem,
 )
+from service.rendering.outside_references import check_references
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -47,7 +50,8 @@ TEMPLATE_CONTENT_TYPE = (
 REQUIRED_MEMBERS = (CONTENT_TYPES, PACKAGE_RELS, MAIN_DOCUMENT)
 
 #: Parts scanned as XML: Office XML and relationships, and SVG pictures (XML too,
-#: read by whatever later opens or converts the document).
+#: read by whatever later opens or converts the document). A picture of another
+#: extension whose bytes begin with "<" is scanned too: it can only be SVG.
 XML_EXTENSIONS = frozenset({"xml", "rels"})
 SCANNED_EXTENSIONS = XML_EXTENSIONS | {"svg"}
 #: Pictures Word stores under word/media (and the package thumbnail).
@@ -90,10 +94,6 @@ REFUSED_RELATIONSHIPS = frozenset(
         "wordvbadata",
     }
 )
-_HYPERLINK = "hyperlink"
-_ATTACHED_TEMPLATE = "attachedtemplate"
-_LOCAL_FILE = re.compile(r"^(file:///)?[A-Za-z]:[\\/]|^file:///[^/]|^[^:/\\]+$")
-
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(
     r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']"""
@@ -106,6 +106,7 @@ _CHUNK = 256 * KiB
 _COMPRESSION_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 NOT_A_DOCX = "The file is not a Word document (.docx)."
+ENCRYPTED = "The member is encrypted."
 REFUSED = "The template cannot be used: it holds parts a .docx template must not have."
 
 
@@ -168,7 +169,16 @@ def check_package(source: bytes, limits: PackageLimits = DEFAULT_LIMITS) -> None
         raise TemplateError(REFUSED, problems)
     types = _content_types(scanned[CONTENT_TYPES])
     problems = list(_check_parts(infos, types))
-    problems.extend(_check_relationships(scanned))
+    relationships: dict[str, etree._Element] = {}
+    problems.extend(_check_relationships(scanned, relationships))
+    problems.extend(
+        check_references(
+            scanned,
+            relationships,
+            types.of,
+            [info.filename for info in infos if not info.is_dir()],
+        )
+    )
     if problems:
         raise TemplateError(REFUSED, problems)
 
@@ -213,7 +223,7 @@ def _check_directory(
             yield TemplateProblem(message="The member occurs twice.", part=name)
         seen.add(name)
         if info.flag_bits & 0x1:
-            yield TemplateProblem(message="The member is encrypted.", part=name)
+            yield TemplateProblem(message=ENCRYPTED, part=name)
         elif info.compress_type not in _COMPRESSION_METHODS:
             yield TemplateProblem(
                 message="The member uses a compression method Word does not use.",
@@ -244,7 +254,8 @@ def _read_members(
         if info.is_dir():
             continue
         name = info.filename
-        keep = _extension(name) in SCANNED_EXTENSIONS
+        extension = _extension(name)
+        keep = extension in SCANNED_EXTENSIONS
         chunks: list[bytes] = []
         size = 0
         try:
@@ -259,6 +270,8 @@ def _read_members(
                     if total + size > limits.max_total_bytes:
                         raise _total_too_large(limits)
                     _check_ratio(name, size, info.compress_size, limits)
+                    if not chunks and extension in IMAGE_EXTENSIONS:
+                        keep = keep or _looks_like_xml(chunk)
                     if keep:
                         chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -268,10 +281,24 @@ def _read_members(
             ) from exc
         except NotImplementedError as exc:  # pragma: no cover - methods checked
             raise TemplateError(REFUSED) from exc
+        except RuntimeError as exc:
+            # zipfile's "password required": the directory check refuses
+            # encrypted members first; this keeps a regression from being a 500.
+            raise TemplateError(
+                REFUSED, [TemplateProblem(message=ENCRYPTED, part=name)]
+            ) from exc
         total += size
         if keep:
             scanned[name] = b"".join(chunks)
     return scanned
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    """Whether a member begins as XML does (an SVG picture under another name)."""
+    start = data.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+    return start.startswith(b"<") or data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    )
 
 
 def _check_ratio(name: str, size: int, compressed: int, limits: PackageLimits) -> None:
@@ -446,8 +473,10 @@ def _allowed_member(name: str, content_type: str | None) -> bool:
     )
 
 
-def _check_relationships(scanned: dict[str, bytes]) -> Iterator[TemplateProblem]:
-    """No macro, control or object relationships; no fetching from outside."""
+def _check_relationships(
+    scanned: dict[str, bytes], parsed: dict[str, etree._Element]
+) -> Iterator[TemplateProblem]:
+    """No macro, control or object relationships; ``parsed`` gets every .rels."""
     for name, data in scanned.items():
         if _extension(name) != "rels":
             continue
@@ -457,30 +486,11 @@ def _check_relationships(scanned: dict[str, bytes]) -> Iterator[TemplateProblem]
                 message="The relationships are not valid XML.", part=name
             )
             continue
+        parsed[name] = root
         for relationship in root.iter(_REL_NS + "Relationship"):
             kind = relationship.get("Type", "").rstrip("/").rsplit("/", 1)[-1].lower()
-            target = relationship.get("Target", "")
             if kind in REFUSED_RELATIONSHIPS:
                 yield TemplateProblem(message=_refusal(kind), part=name)
-            elif relationship.get("TargetMode") == "External" and not _allowed_link(
-                kind, target
-            ):
-                yield TemplateProblem(
-                    message=(
-                        f"The template refers to an outside {kind or 'resource'} "
-                        f"({target[:80]}) that Word would fetch when the document "
-                        "is opened; only hyperlinks may point outside."
-                    ),
-                    part=name,
-                )
-
-
-def _allowed_link(kind: str, target: str) -> bool:
-    if kind == _HYPERLINK:
-        return True
-    # Word records the template a document was made from (often Normal.dotm) as
-    # a local path; one on a server or web site would be fetched on opening.
-    return kind == _ATTACHED_TEMPLATE and bool(_LOCAL_FILE.match(target))
 
 
 def _extension(name: str) -> str:

@@ -45,4 +45,3 @@ def test_no_file_reads_a_shared_folder_beside_the_project() -> None:
         if OUTSIDE.search(line)
     ]
     assert offenders == []
-

@@ -160,6 +160,7 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
             (422, "Invalid document: every problem with its field path."),
             (503, "A template is missing or broken, or the renderers are busy."),
         )
+        if rendering or status != 503
     }
     operation: dict[str, Any] = {
         "requestBody": {

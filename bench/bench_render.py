@@ -54,7 +54,7 @@ from service.rendering import docxtpl_engine, engine  # noqa: E402
 from service.rendering.cache import TemplateCache  # noqa: E402
 
 DEFAULT_TEMPLATE = ROOT / "agreement_templates" / "agreement.da.docx"
-DEFAULT_DATA = ROOT.parent / "shared" / "examples" / "agreement.da.json"
+DEFAULT_DATA = ROOT / "agreement_templates" / "examples" / "agreement.da.json"
 NO_LIMIT = 1 << 40
 
 

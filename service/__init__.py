@@ -7,8 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import swagger_ui_bundle
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
 
@@ -60,8 +59,9 @@ def _openapi_settings() -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        # Served from the swagger-ui-bundle package: /docs works without internet.
-        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+        # Swagger UI 5 (reads OpenAPI 3.1) from service/static/, built from
+        # frontend/swagger-ui/: /docs works without internet.
+        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
     }
 
 
@@ -81,14 +81,6 @@ def _init_api(app: Flask) -> None:
     api.register_blueprint(templates.blp)
     templates.document_security(api)
     app.register_blueprint(health.blp)
-    app.register_blueprint(
-        Blueprint(
-            "swagger_assets",
-            __name__,
-            static_folder=swagger_ui_bundle.swagger_ui_path,
-            static_url_path="/docs/assets",
-        )
-    )
 
 
 def _init_cors(app: Flask) -> None:

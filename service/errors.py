@@ -3,7 +3,8 @@
 Every error answers ``{"code": 422, "status": "Unprocessable Entity",
 "message": "...", "errors": [...]}``; ``errors`` lists ``{"path", "message"}``
 for invalid documents and ``{"message", "part", "paragraph", "tag", "excerpt"}``
-for template problems. No handler ever returns HTML or a traceback.
+for template problems, and is an empty list when nothing is field-specific (so
+a client can always read it). No handler ever returns HTML or a traceback.
 """
 
 from __future__ import annotations
@@ -42,13 +43,21 @@ class ApiError(Exception):
 class ErrorSchema(ma.Schema):
     """The error body, for the OpenAPI document."""
 
-    code = ma.fields.Integer(metadata={"description": "HTTP status code"})
-    status = ma.fields.String(metadata={"description": "HTTP status name"})
-    message = ma.fields.String(metadata={"description": "What went wrong"})
+    code = ma.fields.Integer(
+        required=True, metadata={"description": "HTTP status code"}
+    )
+    status = ma.fields.String(
+        required=True, metadata={"description": "HTTP status name"}
+    )
+    message = ma.fields.String(
+        required=True, metadata={"description": "What went wrong"}
+    )
     errors = ma.fields.List(
         ma.fields.Dict(),
+        required=True,
         metadata={
-            "description": "Each problem: path and message, or template location"
+            "description": "Each problem: path and message, or template location; "
+            "empty when nothing is field-specific"
         },
     )
 
@@ -64,9 +73,8 @@ def error_response(
         "code": status,
         "status": HTTP_STATUS_CODES.get(status, "Error"),
         "message": message,
+        "errors": errors or [],
     }
-    if errors is not None:
-        body["errors"] = errors
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})

@@ -16,26 +16,23 @@ from docx.document import Document as DocumentObject
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from service import create_app
+from service import create_app, examples
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES_DIR = Path(
-    os.environ.get(
-        "PARTNERDOCS_EXAMPLES_DIR", PROJECT_ROOT.parent / "shared" / "examples"
-    )
-)
+#: The project's own example request bodies; PARTNERDOCS_EXAMPLES_DIR overrides.
+EXAMPLES_DIR = Path(os.environ.get("PARTNERDOCS_EXAMPLES_DIR", examples.EXAMPLES_DIR))
 SHARED_EXAMPLES = sorted(path.name for path in EXAMPLES_DIR.glob("*.json"))
 
 
 def load_example(name: str) -> dict[str, Any]:
-    """A shared example request body, numbers with a fraction parsed as Decimal."""
+    """An example request body, numbers with a fraction parsed as Decimal."""
     with open(EXAMPLES_DIR / name, encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle, parse_float=Decimal)
     return data
 
 
 def example_text(name: str) -> str:
-    """A shared example's raw JSON text, as a web form would post it."""
+    """An example's raw JSON text, as a web form would post it."""
     return (EXAMPLES_DIR / name).read_text(encoding="utf-8")
 
 

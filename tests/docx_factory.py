@@ -293,7 +293,7 @@ class _Agreement:
 def agreement_template(*, marker: str = "") -> bytes:
     """A five-page partnership agreement with about 80 tags, like the built-in one.
 
-    It reads the fields of /work/shared/examples/agreement.*.json; ``marker``
+    It reads the fields of agreement_templates/examples/agreement.*.json; ``marker``
     adds a distinct paragraph (for making many distinct templates).
     """
     doc = _Agreement()

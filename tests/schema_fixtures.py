@@ -1,6 +1,6 @@
-"""Fixtures and helpers for the schema tests: the shared example documents.
+"""Fixtures and helpers for the schema tests: the project's example documents.
 
-The examples live in ``../shared/examples`` beside the project; set
+The examples live in ``agreement_templates/examples``; set
 ``PARTNERDOCS_EXAMPLES_DIR`` to read them from elsewhere.
 """
 
@@ -17,33 +17,32 @@ import pytest
 
 from schemas.problems import Problem
 from schemas.registry import DocumentInvalid, load_document
+from service import examples
 
 EXAMPLES_ENV = "PARTNERDOCS_EXAMPLES_DIR"
-DEFAULT_EXAMPLES_DIR = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "examples"
-)
+DEFAULT_EXAMPLES_DIR = examples.EXAMPLES_DIR
 
 
 def examples_path() -> Path:
-    """Return the directory holding the shared example documents."""
+    """Return the directory holding the example documents."""
     return Path(os.environ.get(EXAMPLES_ENV, DEFAULT_EXAMPLES_DIR))
 
 
 @pytest.fixture()
 def examples_dir() -> Path:
-    """The directory holding the shared example documents."""
+    """The directory holding the example documents."""
     return examples_path()
 
 
 def load_example(name: str, *, decimals: bool = False) -> dict[str, Any]:
-    """Return a shared example parsed from JSON (floats as Decimal if ``decimals``)."""
+    """Return an example parsed from JSON (floats as Decimal if ``decimals``)."""
     text = (examples_path() / name).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text, parse_float=Decimal if decimals else None)
     return data
 
 
 def example_names(kind: str | None = None) -> list[str]:
-    """Return the file names of the shared examples, optionally of one kind."""
+    """Return the file names of the examples, optionally of one kind."""
     names = sorted(path.name for path in examples_path().glob("*.json"))
     return [name for name in names if kind is None or name.split(".")[0] == kind]
 

@@ -38,15 +38,6 @@ def test_openapi_document_describes_every_kind(client: FlaskClient) -> None:
     assert "/v1/kinds" in spec["paths"]
 
 
-def test_swagger_ui_is_served_without_internet(client: FlaskClient) -> None:
-    page = client.get("/docs")
-    assert page.status_code == 200
-    assert b"swagger-ui" in page.data
-    asset = client.get("/docs/assets/swagger-ui-bundle.js")
-    assert asset.status_code == 200
-    asset.close()
-
-
 def test_health_reports_ok_when_templates_are_installed(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200

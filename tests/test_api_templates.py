@@ -462,6 +462,7 @@ def test_another_funder_gets_404_not_403(
         "code": 404,
         "status": "Not Found",
         "message": f"There is no template '{template_id}'.",
+        "errors": [],
     }
     # ... and the same answer as for an id that does not exist at all
     missing = client.open(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,6 +24,7 @@ from lxml import etree
 from service.rendering import docxtpl_engine, engine
 from service.rendering.engine import PreparedTemplate
 from service.rendering.errors import TemplateError, TemplateLimitExceeded
+from tests.conftest import EXAMPLES_DIR
 from tests.docx_factory import (
     Image,
     PageBreak,
@@ -38,9 +38,6 @@ from tests.docx_factory import (
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_DIR = ROOT / "agreement_templates"
-EXAMPLES_DIR = Path(
-    os.environ.get("PARTNERDOCS_EXAMPLES_DIR", ROOT.parent / "shared" / "examples")
-)
 NO_LIMIT = 1 << 40
 
 PARTIES = [

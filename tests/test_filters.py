@@ -48,7 +48,7 @@ def test_datetime(language: str, expected: str) -> None:
     (
         ("da", "DKK", "85.000,50 kr."),
         ("en", "DKK", "DKK 85,000.50"),
-        ("en", "EUR", "€85,000.50"),
+        ("en", "EUR", "EUR 85,000.50"),
         ("da", "EUR", "85.000,50 €"),
     ),
 )

@@ -19,6 +19,7 @@ from service.errors import ApiError, ErrorSchema
 from service.extensions import services
 from service.filenames import content_disposition
 from service.rendering.engine import PreparedTemplate
+from service.rendering.errors import TemplateError
 from service.rendering.labels import label
 
 DOCX_MEDIA_TYPE = (
@@ -40,7 +41,11 @@ def _warnings_json(warnings: list[Problem]) -> list[dict[str, str]]:
 
 
 def builtin_template(kind: str, language: str) -> PreparedTemplate:
-    """The built-in template for ``kind`` in ``language``."""
+    """The built-in template for ``kind`` in ``language``.
+
+    A built-in template that is missing or cannot be prepared is the operator's
+    problem, not the caller's: 503, with the cause in the log.
+    """
     try:
         return services().builtin.get(kind, language)
     except FileNotFoundError as exc:
@@ -48,6 +53,25 @@ def builtin_template(kind: str, language: str) -> PreparedTemplate:
         raise ApiError(
             503, f"The built-in {kind} template in '{language}' is not installed."
         ) from exc
+    except OSError as exc:
+        current_app.logger.error("Built-in template unreadable: %s", exc)
+        raise _broken_builtin(kind, language) from exc
+    except TemplateError as exc:
+        current_app.logger.error(
+            "Built-in template broken: %s: %s %s",
+            services().builtin.path(kind, language),
+            exc.message,
+            [problem.as_dict() for problem in exc.problems],
+        )
+        raise _broken_builtin(kind, language) from exc
+
+
+def _broken_builtin(kind: str, language: str) -> ApiError:
+    return ApiError(
+        503,
+        f"The renderer is unavailable: the built-in {kind} template in "
+        f"'{language}' is broken. It has been logged for the operator.",
+    )
 
 
 def docx_response(rendered: RenderedDocument) -> Response:
@@ -134,7 +158,9 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
             (413, "Body larger than the configured limit."),
             (415, "The body is not JSON."),
             (422, "Invalid document: every problem with its field path."),
+            (503, "A template is missing or broken, or the renderers are busy."),
         )
+        if rendering or status != 503
     }
     operation: dict[str, Any] = {
         "requestBody": {

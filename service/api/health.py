@@ -15,14 +15,24 @@ blp = Blueprint("health", __name__)
 
 
 def _templates_check() -> str:
-    installed = {(kind, lang) for kind, lang, _ in services().builtin.available()}
-    missing = [
-        f"{kind}.{language}"
-        for kind in KINDS
-        for language in LANGUAGES
-        if (kind, language) not in installed
-    ]
-    return "ok" if not missing else f"missing: {', '.join(missing)}"
+    """ "ok" when every built-in template prepares, else which do not and why.
+
+    Each is prepared through the template cache: the first check costs a
+    preparation per template, later ones a stat each.
+    """
+    builtin = services().builtin
+    failing: dict[str, list[str]] = {}
+    for kind in KINDS:
+        for language in LANGUAGES:
+            problem = builtin.problem(kind, language)
+            if problem is None:
+                continue
+            name = f"{kind}.{language}"
+            current_app.logger.error("Health check: built-in %s %s", name, problem)
+            failing.setdefault(problem.split(":", 1)[0], []).append(name)
+    if not failing:
+        return "ok"
+    return "; ".join(f"{why}: {', '.join(names)}" for why, names in failing.items())
 
 
 def _database_check() -> str:
@@ -37,7 +47,7 @@ def _database_check() -> str:
 
 @blp.get("/healthz")
 def health() -> ResponseReturnValue:
-    """Report whether every built-in template is installed and the database answers."""
+    """Report whether every built-in template prepares and the database answers."""
     checks = {"templates": _templates_check(), "database": _database_check()}
     healthy = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if healthy else "unavailable", "checks": checks}

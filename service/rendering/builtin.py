@@ -17,6 +17,7 @@ from pathlib import Path
 
 from service.rendering.cache import TemplateCache
 from service.rendering.engine import PreparedTemplate
+from service.rendering.errors import TemplateError
 
 SUFFIX = ".docx"
 
@@ -60,6 +61,22 @@ class BuiltinTemplates:
             with self._lock:
                 self._known[path] = known
         return self.cache.get(known.source, digest=known.digest)
+
+    def problem(self, kind: str, language: str) -> str | None:
+        """Why the template for ``kind`` in ``language`` cannot be used, or None.
+
+        Prepares it through the cache, so asking again is cheap until the file
+        changes.
+        """
+        try:
+            self.get(kind, language)
+        except FileNotFoundError:
+            return "missing"
+        except OSError as exc:
+            return f"unreadable: {exc.strerror or exc}"
+        except TemplateError as exc:
+            return f"broken: {exc.message}"
+        return None
 
     def available(self) -> list[tuple[str, str, Path]]:
         """Every (kind, language, path) in the directory, sorted."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -33,7 +32,12 @@ _DATETIME_FORMATS = {
     "da": "EEEE 'den' d. MMMM y 'kl.' HH.mm",
     "en": "EEEE d MMMM y 'at' HH:mm",
 }
-_CODE_BEFORE_DIGIT = re.compile(r"^([A-Z]{2,3}\$?)(\d)")
+#: Babel number pattern for amounts, or None for the locale's own. Danish
+#: writes "85.000,50 kr." / "85.000,50 €" (a no-break space before the
+#: currency). English writes the ISO code and a no-break space before the
+#: number for every currency ("EUR 85,000.50"), as it must for DKK, which has
+#: no English symbol: one style in a document whatever its currency.
+_MONEY_PATTERNS: dict[str, str | None] = {"da": None, "en": "¤¤\xa0#,##0.00"}
 _MONTHS = {"da": ("måned", "måneder"), "en": ("month", "months")}
 
 
@@ -84,10 +88,12 @@ def _formatted_datetime(moment: dt.datetime, language: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _formatted_money(amount: Decimal, currency: str, language: str) -> str:
-    formatted = format_currency(amount, currency, locale=_BABEL_LOCALES[language])
-    # Babel writes "DKK85,000.50" in English; a currency code needs a space, and a
-    # non-breaking one (as Babel uses in Danish) keeps it on the amount's line.
-    return _CODE_BEFORE_DIGIT.sub("\\1\xa0\\2", formatted)
+    return format_currency(
+        amount,
+        currency,
+        format=_MONEY_PATTERNS[language],
+        locale=_BABEL_LOCALES[language],
+    )
 
 
 @functools.lru_cache(maxsize=1024)

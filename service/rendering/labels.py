@@ -31,7 +31,10 @@ LABELS: dict[str, dict[str, str]] = {
     # Document kinds.
     "agreement": {"da": "partnerskabsaftale", "en": "partnership agreement"},
     "understanding": {"da": "forståelsespapir", "en": "memorandum of understanding"},
-    "first_contact": {"da": "henvendelse", "en": "first-contact letter"},
+    "first_contact": {
+        "da": "henvendelse om et første møde",
+        "en": "first-contact letter",
+    },
 }
 
 

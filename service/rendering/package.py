@@ -75,7 +75,13 @@ class Package:
             )
         try:
             return self.zip.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,  # an encrypted member
+        ) as exc:
             raise TemplateError(f"The template's {name} cannot be read.") from exc
 
     def _xml(self, name: str) -> etree._Element:

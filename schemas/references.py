@@ -12,6 +12,7 @@ import marshmallow as ma
 
 from schemas.fields import ID_MAX, LIST_MAX
 from schemas.problems import Path, PathPart, nest_errors
+from schemas.text import text_problem
 
 
 class ErrorCollector:
@@ -49,8 +50,9 @@ def raw_items(container: Any, key: str) -> list[tuple[int, Mapping[str, Any]]]:
 
 
 def raw_text(value: Any) -> str | None:
-    """Return stripped, non-empty text, or None for anything else."""
-    if isinstance(value, str) and value.strip():
+    """Return stripped, non-empty text, or None for anything else (text the text
+    rule refuses included: its field reports it)."""
+    if isinstance(value, str) and value.strip() and text_problem(value) is None:
         return value.strip()
     return None
 

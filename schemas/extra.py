@@ -96,7 +96,12 @@ class _Walker:
 
     def count_text(self, text: str) -> None:
         # len(text) is a lower bound of its UTF-8 size: avoids encoding huge strings.
-        size = len(text) if len(text) > MAX_STRING_BYTES else len(text.encode())
+        # Lone surrogates (refused by the text rule) count as their 3 bytes.
+        size = (
+            len(text)
+            if len(text) > MAX_STRING_BYTES
+            else len(text.encode(errors="surrogatepass"))
+        )
         self.text_bytes += size
         if self.text_bytes > MAX_STRING_BYTES:
             self.fail((), "too_big")

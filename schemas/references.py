@@ -50,9 +50,8 @@ def raw_items(container: Any, key: str) -> list[tuple[int, Mapping[str, Any]]]:
 
 
 def raw_text(value: Any) -> str | None:
-    """Return stripped, non-empty text, or None for anything else (text the text
-    rule refuses included: its field reports it)."""
-    if isinstance(value, str) and value.strip() and text_problem(value) is None:
+    """Return stripped, non-empty text, or None for anything else."""
+    if isinstance(value, str) and value.strip():
         return value.strip()
     return None
 
@@ -82,7 +81,7 @@ class PartyIndex:
         party_id = raw_text(value)
         if not self.ids or party_id is None or party_id in self.ids:
             return
-        if len(party_id) > ID_MAX:  # the field reports it as too long
+        if len(party_id) > ID_MAX or text_problem(party_id):  # the field reports it
             return
         declared = ", ".join(self.ids)
         errors.add(path, f"Unknown party '{party_id}'. Declared parties: {declared}.")

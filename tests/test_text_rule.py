@@ -132,13 +132,18 @@ def test_extra_strings_follow_the_text_rule_at_their_path(
     client: FlaskClient,
 ) -> None:
     body = example_payload("first_contact", "en")
-    body["extra"] = {"grant": {"lines": ["fine", "bad\ufffe"]}, "ok": "x"}
+    body["extra"] = {"grant": {"lines": ["fine", "bad\ufffe"]}, "ok": "x\ud800"}
     response = post(client, "/v1/documents/first_contact", body)
     assert response.get_json()["errors"] == [
         {
             "path": "extra.grant.lines[1]",
             "message": "Contains U+FFFE (a Unicode non-character) at position 4.",
-        }
+        },
+        {
+            "path": "extra.ok",
+            "message": "Contains U+D800 (a lone surrogate, half of a UTF-16 pair) "
+            "at position 2.",
+        },
     ]
 
 
@@ -175,3 +180,18 @@ def test_a_line_break_in_text_is_a_word_line_break(
     ]
     texts = [p.text for p in open_docx(response.data).paragraphs]
     assert "First line\nsecond line" in texts
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="service/rendering/parts.py turns '{_{', '}_}', '{_%' and '%_}' into "
+    "'{{', '}}', '{%' and '%}' in the rendered text, data included (as docxtpl "
+    "does); left to the rendering owners",
+)
+def test_escaped_template_braces_in_data_survive(client: FlaskClient) -> None:
+    body = example_payload("agreement", "en")
+    body["vision"] = "Type {_{ and %_} as they are"
+    response = post(client, "/v1/documents/agreement", body)
+    assert response.status_code == 200
+    texts = [p.text for p in open_docx(response.data).paragraphs]
+    assert "Type {_{ and %_} as they are" in texts

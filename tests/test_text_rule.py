@@ -15,6 +15,8 @@ from werkzeug.test import TestResponse
 
 from schemas import KINDS, load_document
 from schemas.registry import DocumentInvalid
+from schemas.text import text_problem
+from service.config import PROJECT_ROOT
 from service.examples import example_payload
 from tests.conftest import open_docx
 from tests.text_fields import PARSED_FORMATS, path_text, string_fields, with_value
@@ -195,3 +197,13 @@ def test_escaped_template_braces_in_data_survive(client: FlaskClient) -> None:
     assert response.status_code == 200
     texts = [p.text for p in open_docx(response.data).paragraphs]
     assert "Type {_{ and %_} as they are" in texts
+
+
+def test_the_data_contract_quotes_the_messages_the_rule_gives() -> None:
+    first = "Contains U+0007 (a control character) at position 5."
+    more = "2 more characters after it cannot be used either."
+    assert text_problem("Read\x07\x01ing\ufffe") == f"{first} {more}"
+    text = (PROJECT_ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    text = " ".join(text.split())
+    assert f'"{first}"' in text
+    assert f'"{more}"' in text

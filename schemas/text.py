@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
-_NON_CHARACTERS = "\ufdd0-\ufdef" + "".join(
-    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
-)
-#: What text may not hold (see the module docstring).
-REFUSED = re.compile(
-    "[\x00-\x08\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _NON_CHARACTERS + "]"
+#: What text may not hold (see the module docstring), and beyond the BMP every
+#: code point: a class of a few ranges scans fast, a list of 32 astral
+#: non-characters does not. `_refused` keeps only the non-characters of those.
+_CANDIDATES = re.compile(
+    "[\x00-\x08\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe-\U0010ffff]"
 )
 _LINE_BREAK = re.compile("\r\n?|\v")
 
@@ -37,7 +38,10 @@ def text_problem(text: str) -> str | None:
 
     Positions count characters (code points) from 1, in the text as sent.
     """
-    found = REFUSED.search(text)
+    if _CANDIDATES.search(text) is None:  # nearly always: no generator needed
+        return None
+    refused = _refused(text)
+    found = next(refused, None)
     if found is None:
         return None
     character = found.group()
@@ -45,7 +49,7 @@ def text_problem(text: str) -> str | None:
         f"Contains U+{ord(character):04X} ({_what(character)}) "
         f"at position {found.start() + 1}."
     )
-    more = sum(1 for _ in REFUSED.finditer(text, found.end()))
+    more = sum(1 for _ in refused)
     if more:
         noun = "character" if more == 1 else "characters"
         message += f" {more} more {noun} after it cannot be used either."
@@ -57,6 +61,13 @@ def normalise_line_breaks(text: str) -> str:
     if "\r" in text or "\v" in text:
         return _LINE_BREAK.sub("\n", text)
     return text
+
+
+def _refused(text: str) -> Iterator[re.Match[str]]:
+    for found in _CANDIDATES.finditer(text):
+        code = ord(found.group())
+        if code < 0x1FFFE or code & 0xFFFE == 0xFFFE:
+            yield found
 
 
 def _what(character: str) -> str:

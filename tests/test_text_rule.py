@@ -207,3 +207,23 @@ def test_the_data_contract_quotes_the_messages_the_rule_gives() -> None:
     text = " ".join(text.split())
     assert f'"{first}"' in text
     assert f'"{more}"' in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\t\n\r\v",
+        "\xa0\u2028\u200d\u202e\ufeff\ue000",  # spaces, format, private use
+        "\ufdcf\ufdf0\ufffd",  # beside the non-characters
+        "\U0001f600\U0001fffd\U00020000\U0002fffd\U0010fffd",  # emoji, CJK Ext. B
+    ],
+)
+def test_characters_the_rule_keeps(text: str) -> None:
+    assert text_problem(text) is None
+
+
+@pytest.mark.parametrize("code", [0x1FFFF, 0x2FFFE, 0xEFFFF, 0x10FFFE, 0x10FFFF])
+def test_every_plane_ends_in_two_non_characters(code: int) -> None:
+    assert text_problem(f"ab{chr(code)}") == (
+        f"Contains U+{code:04X} (a Unicode non-character) at position 3."
+    )

@@ -30,6 +30,7 @@ from schemas.fields import (
     text_list,
 )
 from schemas.references import ErrorCollector, PartyIndex
+from schemas.text import text_problem
 
 LANGUAGES: tuple[str, ...] = ("da", "en")
 SECTORS: tuple[str, ...] = ("public", "private", "voluntary")
@@ -69,7 +70,11 @@ class BaseSchema(ma.Schema):
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    # Blank text counts as absent, unless what strip() would drop includes
+    # characters the text rule refuses: those are reported, not dropped.
+    if isinstance(value, str):
+        return not value.strip() and text_problem(value) is None
+    return value is None
 
 
 class PersonSchema(BaseSchema):

@@ -1,4 +1,7 @@
-"""The ``extra`` field: free-form JSON handed to templates untouched, within limits."""
+"""The ``extra`` field: free-form JSON handed to templates as given, within limits.
+
+Its strings follow the same text rule as every text field (`schemas.text`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 import marshmallow as ma
 
 from schemas.problems import Path, nest_errors
+from schemas.text import normalise_line_breaks, text_problem
 
 KEY_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MAX_KEY_LENGTH = 64
@@ -22,9 +26,11 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Extra(ma.fields.Field[dict[str, Any]]):
-    """A JSON object of template-specific values, checked for shape and size only.
+    """A JSON object of template-specific values, checked for shape, size and text.
 
-    Keys at every level must be identifiers. Values may be any JSON value. The
+    Keys at every level must be identifiers. Values may be any JSON value;
+    strings follow the text rule (their line breaks normalised, nothing else
+    changed). The
     ``extra`` object counts as the first of at most ``MAX_DEPTH`` levels of
     objects and lists; at most ``MAX_VALUES`` values (containers included) and
     ``MAX_STRING_BYTES`` bytes of UTF-8 text in keys and strings.
@@ -60,15 +66,16 @@ class Extra(ma.fields.Field[dict[str, Any]]):
         if not isinstance(value, dict):
             raise self.make_error("invalid")
         walker = _Walker(self.error_messages)
-        walker.walk(value, (), depth=1)
+        loaded = walker.walk(value, (), depth=1)
         if walker.errors:
             raise ma.ValidationError(nest_errors(walker.errors))
-        return value
+        return loaded
 
 
 class _Walker:
-    """Checks one ``extra`` value, collecting (path, message) pairs; never recurses
-    deeper than ``MAX_DEPTH``, and stops once the size limits are exceeded."""
+    """Checks one ``extra`` value and returns it with its strings' line breaks
+    normalised, collecting (path, message) pairs; never recurses deeper than
+    ``MAX_DEPTH``, and stops once the size limits are exceeded."""
 
     def __init__(self, messages: Mapping[str, Any]) -> None:
         self.messages = messages
@@ -80,49 +87,62 @@ class _Walker:
     def fail(self, path: Path, key: str) -> None:
         self.errors.append((path, str(self.messages[key])))
 
+    def text(self, text: str, path: Path) -> str:
+        problem = text_problem(text)
+        if problem is not None:
+            self.errors.append((path, problem))
+        self.count_text(text)
+        return normalise_line_breaks(text)
+
     def count_text(self, text: str) -> None:
         # len(text) is a lower bound of its UTF-8 size: avoids encoding huge strings.
-        size = len(text) if len(text) > MAX_STRING_BYTES else len(text.encode())
+        # Lone surrogates (refused by the text rule) count as their 3 bytes.
+        size = (
+            len(text)
+            if len(text) > MAX_STRING_BYTES
+            else len(text.encode(errors="surrogatepass"))
+        )
         self.text_bytes += size
         if self.text_bytes > MAX_STRING_BYTES:
             self.fail((), "too_big")
             self.stopped = True
 
-    def walk(self, value: Any, path: Path, depth: int) -> None:
+    def walk(self, value: Any, path: Path, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            self.fail(path, "too_deep")
+            return value
         if isinstance(value, dict):
-            if depth > MAX_DEPTH:
-                self.fail(path, "too_deep")
-                return
+            loaded: dict[str, Any] = {}
             for key, item in value.items():
                 if self.stopped:
-                    return
+                    break
                 if not isinstance(key, str) or not self.key_ok(key):
                     self.fail((*path, str(key)), "bad_key")
                     continue
                 self.count_text(key)
-                self.visit(item, (*path, key), depth)
-        elif isinstance(value, list):
-            if depth > MAX_DEPTH:
-                self.fail(path, "too_deep")
-                return
-            for index, item in enumerate(value):
-                if self.stopped:
-                    return
-                self.visit(item, (*path, index), depth)
+                loaded[key] = self.visit(item, (*path, key), depth)
+            return loaded
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            if self.stopped:
+                break
+            items.append(self.visit(item, (*path, index), depth))
+        return items
 
-    def visit(self, value: Any, path: Path, depth: int) -> None:
+    def visit(self, value: Any, path: Path, depth: int) -> Any:
         self.values += 1
         if self.values > MAX_VALUES:
             self.fail((), "too_many")
             self.stopped = True
         elif isinstance(value, dict | list):
-            self.walk(value, path, depth + 1)
+            return self.walk(value, path, depth + 1)
         elif isinstance(value, str):
-            self.count_text(value)
+            return self.text(value, path)
         elif isinstance(value, float | Decimal) and not _finite(value):
             self.fail(path, "special")
         elif value is not None and not isinstance(value, bool | int | float | Decimal):
             self.fail(path, "bad_value")
+        return value
 
     @staticmethod
     def key_ok(key: str) -> bool:

@@ -1,7 +1,7 @@
 """Field types shared by every kind: text, ids, codes, dates, money, counts, lists.
 
-Every field strips surrounding whitespace from text, rejects empty text and caps
-its length.
+Every text field follows the text rule (`schemas.text`), strips surrounding
+whitespace, rejects empty text and caps its length.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 import marshmallow as ma
 from babel import Locale
 from babel.numbers import list_currencies
+
+from schemas.text import normalise_line_breaks, text_problem
 
 # Limits that keep a hostile body from producing a huge document.
 NAME_MAX = 200
@@ -69,7 +71,8 @@ def count_between(
 
 
 class Text(ma.fields.String):
-    """A string stripped of surrounding whitespace, non-empty, at most max_length."""
+    """A string that follows the text rule, stripped of surrounding whitespace,
+    non-empty, at most max_length."""
 
     default_error_messages = {
         "invalid": "Not a valid string.",
@@ -91,7 +94,11 @@ class Text(ma.fields.String):
         data: Mapping[str, Any] | None,
         **kwargs: Any,
     ) -> str:
-        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        problem = text_problem(text)  # before strip(), which drops some controls
+        if problem is not None:
+            raise ma.ValidationError(problem)
+        text = normalise_line_breaks(text).strip()
         if not text:
             raise self.make_error("blank")
         if len(text) > self.max_length:  # before any regex validator runs

@@ -12,6 +12,7 @@ import marshmallow as ma
 
 from schemas.fields import ID_MAX, LIST_MAX
 from schemas.problems import Path, PathPart, nest_errors
+from schemas.text import text_problem
 
 
 class ErrorCollector:
@@ -80,7 +81,7 @@ class PartyIndex:
         party_id = raw_text(value)
         if not self.ids or party_id is None or party_id in self.ids:
             return
-        if len(party_id) > ID_MAX:  # the field reports it as too long
+        if len(party_id) > ID_MAX or text_problem(party_id):  # the field reports it
             return
         declared = ", ".join(self.ids)
         errors.add(path, f"Unknown party '{party_id}'. Declared parties: {declared}.")

@@ -16,10 +16,12 @@ _KIND_WORDS = {
     ("first_contact", "en"): "first-contact-letter",
 }
 # Characters Windows, macOS or Linux refuse in names, and control characters.
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]+')
 _TRANSLITERATIONS = str.maketrans(
     {"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ß": "ss"}
 )
+# Unicode categories Cf (format), Cs (surrogate), Co (private use), Cn (unassigned).
+_INVISIBLE = {"Cf", "Cs", "Co", "Cn"}
 MAX_TITLE_CHARS = 80
 
 
@@ -30,10 +32,19 @@ def _title(kind: str, data: dict[str, Any]) -> str:
     return str(data.get("title") or "")
 
 
+def _visible(text: str) -> str:
+    """``text`` without the characters a file name would show as nothing or as a
+    lie: format characters (bidi controls such as U+202E, which can make a name
+    read backwards, zero-width spaces and joiners), surrogates, private-use and
+    unassigned code points. Control characters stay for `_UNSAFE` to separate."""
+    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+
+
 def document_filename(kind: str, data: dict[str, Any]) -> str:
     """``Sansefortællingen_partnerskabsaftale_da.docx``: title, kind, language."""
     language = str(data.get("language", "da"))
-    title = _UNSAFE.sub(" ", unicodedata.normalize("NFC", _title(kind, data)))
+    title = unicodedata.normalize("NFC", _visible(_title(kind, data)))
+    title = _UNSAFE.sub(" ", title)
     title = "-".join(title.split())[:MAX_TITLE_CHARS].strip(".-")
     parts = [title, _KIND_WORDS.get((kind, language), kind), language]
     return "_".join(part for part in parts if part) + ".docx"

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 from flask_cors import CORS
 from flask_smorest import Api
 
+from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
 from service.extensions import init_services
@@ -29,6 +30,7 @@ EXPOSED_HEADERS = [
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: embedded defaults, then the environment or ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = BoundedRequest
     defaults = default_config(app.instance_path)
     app.config.from_mapping(defaults)
     if test_config is None:

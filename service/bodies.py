@@ -12,7 +12,7 @@ writing outside ``request.files``; the request closes it too.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -47,7 +47,7 @@ class BoundedRequest(Request):
         limit = self.max_content_length
         streamed = "wsgi.input_terminated" in self.environ
         if streamed and self.content_length is None and limit is not None:
-            return _StreamedBody(self.environ["wsgi.input"], limit)
+            return cast(IO[bytes], _StreamedBody(self.environ["wsgi.input"], limit))
         return get_input_stream(self.environ, max_content_length=limit)
 
     def _get_file_stream(self, *args: Any, **kwargs: Any) -> IO[bytes]:

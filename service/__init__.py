@@ -7,10 +7,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_smorest import Api
 
+from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
 from service.extensions import init_services
@@ -23,11 +24,14 @@ EXPOSED_HEADERS = [
     "X-Document-Warnings",
     "X-Document-Warning-Count",
 ]
+#: Where cross-origin requests are answered (when origins are configured).
+CORS_PREFIX = "/v1/"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: embedded defaults, then the environment or ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = BoundedRequest
     defaults = default_config(app.instance_path)
     app.config.from_mapping(defaults)
     if test_config is None:
@@ -91,12 +95,26 @@ def _init_cors(app: Flask) -> None:
         return
     CORS(
         app,
-        resources={r"/v1/*": {"origins": list(origins)}},
+        resources={f"{CORS_PREFIX}.*": {"origins": list(origins)}},
         expose_headers=EXPOSED_HEADERS,
         allow_headers=["Content-Type", "Authorization"],
         methods=["GET", "POST", "DELETE", "OPTIONS"],
         max_age=600,
     )
+    app.after_request(_vary_on_origin)
+
+
+def _vary_on_origin(response: Response) -> Response:
+    """Say ``Vary: Origin`` on every answer CORS applies to.
+
+    Whether the CORS headers are there, and which origin they name, depends on
+    the request's Origin, also when flask-cors adds none (another origin, or
+    none sent) or sees one configured origin only and leaves Vary out: a
+    shared cache must not hand one origin's answer to another.
+    """
+    if request.path.startswith(CORS_PREFIX):
+        response.vary.add("Origin")
+    return response
 
 
 _API_DESCRIPTION = (

@@ -18,6 +18,8 @@ from service.storage import repository
 from service.storage.db import database
 
 REALM = "partnerdocs"
+#: The name of the bearer key in the OpenAPI document's security schemes.
+SECURITY_SCHEME = "apiKey"
 
 P = ParamSpec("P")
 R = TypeVar("R")

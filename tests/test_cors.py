@@ -79,3 +79,39 @@ def test_cors_origins_come_from_the_environment(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     app = create_app()
     assert app.config["CORS_ORIGINS"] == [ALLOWED, "https://other.example.org"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "origin"),
+    (
+        ("get", "/v1/kinds", ALLOWED),
+        ("get", "/v1/kinds", "https://evil.example.com"),
+        ("get", "/v1/kinds", None),
+        ("post", "/v1/validate/agreement", ALLOWED),
+        ("post", "/v1/validate/agreement", "https://evil.example.com"),
+        ("options", "/v1/documents/agreement", ALLOWED),
+        ("options", "/v1/documents/agreement", "https://evil.example.com"),
+        ("get", "/v1/schemas/nope", ALLOWED),
+    ),
+)
+def test_answers_vary_on_origin_with_one_origin_configured(
+    cors_app: Flask, method: str, path: str, origin: str | None
+) -> None:
+    """Shared caches must not give one origin's CORS answer to another."""
+    headers = {"Access-Control-Request-Method": "POST"} if method == "options" else {}
+    if origin is not None:
+        headers["Origin"] = origin
+    response = cors_app.test_client().open(
+        path,
+        method=method.upper(),
+        headers=headers,
+        json={} if method == "post" else None,
+    )
+    assert "Origin" in response.vary
+    assert response.headers.getlist("Vary").count("Origin") <= 1
+
+
+def test_answers_outside_the_api_do_not_vary_on_origin(cors_app: Flask) -> None:
+    response = cors_app.test_client().get("/healthz", headers={"Origin": ALLOWED})
+    assert response.status_code == 200
+    assert "Origin" not in response.vary

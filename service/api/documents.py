@@ -13,7 +13,7 @@ from schemas.problems import Problem
 from schemas.registry import KINDS, LoadedDocument, schema_for
 from service.api.requests import json_body
 from service.api.stored import render_with_stored, stored_template, version_argument
-from service.auth import authenticate
+from service.auth import SECURITY_SCHEME, authenticate
 from service.documents import RenderedDocument, render_loaded, validate_document
 from service.errors import ApiError, ErrorSchema
 from service.extensions import services
@@ -25,6 +25,9 @@ from service.rendering.labels import label
 DOCX_MEDIA_TYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
+#: A template version number in the OpenAPI document: the database stores
+#: versions as 32-bit integers.
+VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 WARNINGS_HEADER = "X-Document-Warnings"
 WARNING_COUNT_HEADER = "X-Document-Warning-Count"
 
@@ -148,19 +151,41 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
             "description": '{"valid": true, "warnings": [{path, message, code}]}',
             "content": {"application/json": {"schema": {"type": "object"}}},
         }
+    statuses: tuple[tuple[int, str], ...] = (
+        (400, "Malformed JSON."),
+        (413, "Body larger than the configured limit."),
+        (415, "The body is not JSON."),
+        (422, "Invalid document: every problem with its field path."),
+    )
+    if rendering:
+        statuses = (
+            (400, "Malformed JSON."),
+            (401, "No valid API key, with ?template= or when built-ins need one."),
+            (404, "No such template (?template=) or version (&version=)."),
+            (409, "The template is for another kind of document."),
+            (
+                413,
+                "Body larger than the configured limit, or the render went "
+                "over its memory or output limit.",
+            ),
+            (415, "The body is not JSON."),
+            (
+                422,
+                "Invalid document (every problem with its field path), a "
+                "version that is not a number, or a template that fails (located).",
+            ),
+            (
+                503,
+                "The built-in template is missing or broken, or the isolated "
+                "renderers are busy or unavailable.",
+            ),
+        )
     errors = {
         str(status): {
             "description": text,
             "content": {"application/json": {"schema": ErrorSchema}},
         }
-        for status, text in (
-            (400, "Malformed JSON."),
-            (413, "Body larger than the configured limit."),
-            (415, "The body is not JSON."),
-            (422, "Invalid document: every problem with its field path."),
-            (503, "A template is missing or broken, or the renderers are busy."),
-        )
-        if rendering or status != 503
+        for status, text in statuses
     }
     operation: dict[str, Any] = {
         "requestBody": {
@@ -170,6 +195,8 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
         "responses": {"200": ok, **errors},
     }
     if rendering:
+        # The key is optional: needed with ?template=, or when the setting asks.
+        operation["security"] = [{}, {SECURITY_SCHEME: []}]
         operation["parameters"] = [
             {
                 "name": "template",
@@ -184,7 +211,7 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
                 "name": "version",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": VERSION_SCHEMA,
                 "description": "Version of the uploaded template; the latest "
                 "when absent.",
             },

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from schemas.jsonschema import json_schema
 from schemas.registry import KINDS, LANGUAGES
-from service.errors import ApiError
+from service.errors import ApiError, ErrorSchema
 from service.extensions import services
 from service.rendering.labels import label
 
@@ -17,7 +19,53 @@ blp = Blueprint(
 )
 
 
+def _json(schema: Any) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+_STRING = {"type": "string"}
+_KIND_SCHEMA = {
+    "type": "object",
+    "required": ["kind", "names", "languages", "templates", "schema", "render"],
+    "properties": {
+        "kind": {"type": "string", "enum": list(KINDS)},
+        "names": {
+            "type": "object",
+            "description": "The kind's name in each language",
+            "additionalProperties": _STRING,
+        },
+        "languages": {"type": "array", "items": _STRING},
+        "templates": {
+            "type": "array",
+            "description": "The built-in templates installed, one per language",
+            "items": {
+                "type": "object",
+                "properties": {"language": _STRING, "file": _STRING},
+            },
+        },
+        "schema": {**_STRING, "description": "Where its JSON Schema is"},
+        "render": {**_STRING, "description": "Where to render it"},
+        "validate": {**_STRING, "description": "Where to validate it"},
+    },
+}
+_ERROR = {"content": _json(ErrorSchema)}
+
+
 @blp.route("/kinds", methods=["GET"])
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The document kinds.",
+            "content": _json(
+                {
+                    "type": "object",
+                    "required": ["kinds"],
+                    "properties": {"kinds": {"type": "array", "items": _KIND_SCHEMA}},
+                }
+            ),
+        }
+    }
+)
 def list_kinds() -> ResponseReturnValue:
     """List the document kinds, their languages and built-in templates."""
     installed: dict[str, list[dict[str, str]]] = {}
@@ -44,6 +92,15 @@ def list_kinds() -> ResponseReturnValue:
 
 
 @blp.route("/schemas/<kind>", methods=["GET"])
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The kind's JSON Schema (draft 2020-12).",
+            "content": {"application/schema+json": {"schema": {"type": "object"}}},
+        },
+        "404": {"description": "No such document kind.", **_ERROR},
+    }
+)
 def get_schema(kind: str) -> ResponseReturnValue:
     """The JSON Schema of a document kind, for form generators."""
     if kind not in KINDS:

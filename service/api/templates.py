@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from schemas.problems import flatten_errors
 from schemas.registry import KINDS, LANGUAGES, load_document
-from service.api.documents import DOCX_MEDIA_TYPE, docx_response
+from service.api.documents import DOCX_MEDIA_TYPE, VERSION_SCHEMA, docx_response
 from service.api.stored import (
     find_version,
     not_found,
@@ -28,7 +28,7 @@ from service.api.stored import (
     stored_template,
     version_argument,
 )
-from service.auth import authenticate
+from service.auth import SECURITY_SCHEME, authenticate
 from service.config import MIB
 from service.errors import ApiError, ErrorSchema
 from service.examples import example_payload
@@ -43,7 +43,6 @@ from service.storage.models import TemplateVersion
 #: Room for the multipart envelope and the form fields around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
 MAX_NAME_LENGTH = 200
-SECURITY_SCHEME = "apiKey"
 
 blp = Blueprint(
     "templates",
@@ -298,7 +297,7 @@ _VERSION_PARAMETER = {
     "name": "version",
     "in": "query",
     "required": False,
-    "schema": {"type": "integer", "minimum": 1},
+    "schema": VERSION_SCHEMA,
     "description": "A version number; the latest version when left out.",
 }
 _DOCX_RESPONSE = {
@@ -368,7 +367,10 @@ def list_templates() -> ResponseReturnValue:
 
 
 @blp.route("/<template_id>", methods=["GET"])
-@blp.doc(parameters=[_VERSION_PARAMETER], **_doc((404, "No such template.")))
+@blp.doc(
+    parameters=[_VERSION_PARAMETER],
+    **_doc((404, "No such template or version."), (422, "Not a version number.")),
+)
 @blp.response(200, TemplateSchema)
 def get_template(template_id: str) -> ResponseReturnValue:
     """A template at its latest (or the given) version, with every version listed."""
@@ -382,7 +384,11 @@ def get_template(template_id: str) -> ResponseReturnValue:
 @blp.route("/<template_id>/file", methods=["GET"])
 @blp.doc(
     parameters=[_VERSION_PARAMETER],
-    **_doc((404, "No such template or version."), ok=_DOCX_RESPONSE),
+    **_doc(
+        (404, "No such template or version."),
+        (422, "Not a version number."),
+        ok=_DOCX_RESPONSE,
+    ),
 )
 def download_template(template_id: str) -> ResponseReturnValue:
     """Download the .docx of a template at its latest (or the given) version."""
@@ -400,7 +406,9 @@ def download_template(template_id: str) -> ResponseReturnValue:
     parameters=[_VERSION_PARAMETER],
     **_doc(
         (404, "No such template or version."),
-        (422, "The template fails on the example (located)."),
+        (413, "The render went over its memory or output limit."),
+        (422, "Not a version number, or the template fails on the example."),
+        (503, "Every isolated render worker stayed busy."),
         ok=_DOCX_RESPONSE,
     ),
 )

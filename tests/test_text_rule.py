@@ -184,12 +184,6 @@ def test_a_line_break_in_text_is_a_word_line_break(
     assert "First line\nsecond line" in texts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/rendering/parts.py turns '{_{', '}_}', '{_%' and '%_}' into "
-    "'{{', '}}', '{%' and '%}' in the rendered text, data included (as docxtpl "
-    "does); left to the rendering owners",
-)
 def test_escaped_template_braces_in_data_survive(client: FlaskClient) -> None:
     body = example_payload("agreement", "en")
     body["vision"] = "Type {_{ and %_} as they are"

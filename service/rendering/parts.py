@@ -4,11 +4,13 @@ docxtpl stays the authority on template syntax: a part's XML is serialised as
 docxtpl serialises it, run through docxtpl's own ``patch_xml``, and given the
 newline before each ``<w:p`` that ``render_xml_part`` adds (Jinja line numbers
 are then paragraph numbers). After rendering, docxtpl's post-processing is
-applied exactly: the newlines come out again, ``{_{`` and friends are unescaped,
-``resolve_listing`` turns "\\n", "\\t", "\\a" and "\\f" in the data into Word
-breaks, tabs, paragraphs and page breaks, ``fix_tables`` runs on tables whose
-columns can change, and drawing ids are renumbered when pictures can repeat
-(see :mod:`service.rendering.fixups`).
+applied: the newlines come out again, ``{_{`` and friends are unescaped in the
+template's own text (never in the data: docxtpl does it there too, and
+"{_{" typed by a person came out as "{{"), ``resolve_listing`` turns "\\n",
+"\\t", "\\a" and "\\f" in the data into Word breaks, tabs, paragraphs and
+page breaks, ``fix_tables`` runs on tables whose columns can change, and
+drawing ids are renumbered when pictures can repeat (see
+:mod:`service.rendering.fixups`).
 
 The cheap parts of that are moved to prepare time: the literal text of the
 template already has its inserted newlines removed and ``{_{`` unescaped (the
@@ -236,9 +238,6 @@ class CompiledPart:
         if self.word_xml:
             if "\n" in text and "\n<w:p" in text:
                 text = _NEWLINE_PARAGRAPH.sub(r"<w:p\1", text)
-            if ("{" in text or "}" in text) and ("{_" in text or "_}" in text):
-                for escaped, plain in _UNESCAPES:
-                    text = text.replace(escaped, plain)
             if "\n" in text or "\t" in text or "\a" in text or "\f" in text:
                 # "\a" and "\f" end the paragraph: wrong inside a hyperlink
                 check = check or "\a" in text or "\f" in text

@@ -6,10 +6,7 @@ A missing, unknown or revoked key is a 401 with ``WWW-Authenticate: Bearer``
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
 
 from flask import g, request
 
@@ -20,9 +17,6 @@ from service.storage.db import database
 REALM = "partnerdocs"
 #: The name of the bearer key in the OpenAPI document's security schemes.
 SECURITY_SCHEME = "apiKey"
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -64,14 +58,3 @@ def authenticate() -> Caller:
         )
     g.caller = caller
     return caller
-
-
-def key_required(view: Callable[P, R]) -> Callable[P, R]:
-    """Decorate a view that needs a valid API key (401 otherwise)."""
-
-    @functools.wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-        authenticate()
-        return view(*args, **kwargs)
-
-    return wrapped

@@ -24,7 +24,7 @@ from lxml import etree
 from service.rendering import docxtpl_engine, engine
 from service.rendering.engine import PreparedTemplate
 from service.rendering.errors import TemplateError, TemplateLimitExceeded
-from tests.conftest import EXAMPLES_DIR
+from tests.conftest import EXAMPLES_DIR, open_docx
 from tests.docx_factory import (
     Image,
     PageBreak,
@@ -573,6 +573,11 @@ def test_rich_text_in_the_context_renders_with_docxtpl() -> None:
     assert prepared.engine == "compiled"
     output = engine.render(prepared, {"name": RichText("Fed & flot", bold=True)})
     assert "Navn: Fed & flot" in body_text(output)
+    (paragraph,) = [p for p in open_docx(output).paragraphs if p.text]
+    assert [(run.text, bool(run.bold)) for run in paragraph.runs if run.text] == [
+        ("Navn: ", False),
+        ("Fed & flot", True),
+    ]
 
 
 def _with_member(source: bytes, name: str, data: bytes) -> bytes:

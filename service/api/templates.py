@@ -38,7 +38,7 @@ from service.rendering.inspection import inspect_template
 from service.rendering.package_limits import PackageLimits
 from service.storage import repository
 from service.storage.db import database
-from service.storage.models import TemplateVersion
+from service.storage.models import MAX_INTEGER, TemplateVersion
 
 #: Room for the multipart envelope and the form fields around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -67,7 +67,13 @@ class UploadFormSchema(ma.Schema):
 
     name = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=MAX_NAME_LENGTH),
+        validate=[
+            ma.validate.Length(min=1, max=MAX_NAME_LENGTH),
+            # A NUL cannot be stored in PostgreSQL; none belongs in a name.
+            ma.validate.Regexp(
+                r"[^\x00-\x1f\x7f]*\Z", error="Must not contain control characters."
+            ),
+        ],
         metadata={
             "description": "The template's name; the same name makes a new "
             "version of the same template."
@@ -234,6 +240,8 @@ def _read_upload() -> tuple[dict[str, str], FileStorage]:
 
 def _uploaded_filename(upload: FileStorage) -> str:
     name = (upload.filename or "template.docx").replace("\\", "/").rsplit("/", 1)[-1]
+    # Control characters left out: PostgreSQL cannot store a NUL.
+    name = "".join(char for char in name if char.isprintable())
     return name[:255] or "template.docx"
 
 
@@ -298,7 +306,7 @@ _VERSION_PARAMETER = {
     "name": "version",
     "in": "query",
     "required": False,
-    "schema": {"type": "integer", "minimum": 1},
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER},
     "description": "A version number; the latest version when left out.",
 }
 _DOCX_RESPONSE = {

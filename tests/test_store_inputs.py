@@ -6,7 +6,6 @@ in text); the API must answer the same documented errors on both.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +15,12 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from service import create_app
-from tests.conftest import load_example
+from tests.conftest import PROJECT_ROOT
 from tests.db_backends import BACKENDS, database_url
 from tests.funder_template import funder_agreement_template
 from tests.store_fixtures import bearer, create_api_key, upload
+
+EXAMPLE = (PROJECT_ROOT / "agreement_templates/examples/agreement.en.json").read_text()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -50,7 +51,7 @@ def each_endpoint(
     """The answers of every endpoint that looks a template (version) up."""
     headers = bearer(key)
     base = f"/v1/templates/{template_id}"
-    body = json.dumps(load_example("agreement.en.json"), default=str)
+    body = EXAMPLE
     return [
         client.get(f"{base}?{query}", headers=headers),
         client.get(f"{base}/file?{query}", headers=headers),

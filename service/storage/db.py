@@ -32,7 +32,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -293,26 +293,40 @@ def db_command() -> None:
     """Migrate the database schema (Alembic)."""
 
 
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn an unreachable database into a one-line error and exit status 1."""
+    try:
+        yield
+    except (OperationalError, DatabaseUnavailable) as exc:
+        raise click.ClickException(
+            f"The database cannot be reached: {getattr(exc, 'orig', None) or exc}"
+        ) from exc
+
+
 @db_command.command("upgrade")
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    database().upgrade(revision)
-    click.echo(f"The database is at revision {database().current_revision()}.")
+    with _reachable():
+        database().upgrade(revision)
+        click.echo(f"The database is at revision {database().current_revision()}.")
 
 
 @db_command.command("downgrade")
 @click.argument("revision")
 def downgrade_command(revision: str) -> None:
     """Downgrade the schema to REVISION ("base" removes every table)."""
-    database().downgrade(revision)
-    click.echo(f"The database is at revision {database().current_revision()}.")
+    with _reachable():
+        database().downgrade(revision)
+        click.echo(f"The database is at revision {database().current_revision()}.")
 
 
 @db_command.command("current")
 def current_command() -> None:
     """Print the revision the database is at."""
-    click.echo(database().current_revision() or "none (not migrated)")
+    with _reachable():
+        click.echo(database().current_revision() or "none (not migrated)")
 
 
 def init_app(app: Flask) -> Database:

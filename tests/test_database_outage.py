@@ -92,6 +92,16 @@ def test_sqlite_that_cannot_be_opened_answers_503_then_recovers(
     assert client.get("/healthz").status_code == 200
 
 
+def test_sqlite_in_a_folder_that_cannot_exist_boots_and_answers_503(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder should be")
+    url = f"sqlite:///{blocker / 'store.sqlite3'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    assert_unavailable(app.test_client(), "pdk_any-key")
+
+
 @pytest.mark.postgres
 def test_postgresql_stopped_answers_503_then_recovers(
     postgres: PostgresServer,

@@ -13,14 +13,27 @@ import logging
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy.exc
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from schemas.registry import DocumentInvalid
 from service.rendering.errors import TemplateError
+from service.storage.db import DatabaseUnavailable
+from service.storage.repository import VersionWriteFailed
 
 log = logging.getLogger(__name__)
+#: Seconds a client is asked to wait when the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+#: Failures of the database that trying again later may cure: it is down or
+#: unreachable, a SQLite file cannot be opened or is locked, a deadlock, no
+#: free connection in the pool.
+DATABASE_UNAVAILABLE = (
+    DatabaseUnavailable,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.TimeoutError,
+)
 
 
 class ApiError(Exception):
@@ -107,6 +120,18 @@ def _template_error(error: TemplateError) -> Response:
     )
 
 
+def _database_unavailable(error: Exception) -> Response:
+    log.warning("The database is unavailable: %s", error)
+    message = (
+        str(error)
+        if isinstance(error, VersionWriteFailed)
+        else "The template store is unavailable right now; try again shortly."
+    )
+    return error_response(
+        503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
 def _unexpected(error: InternalServerError) -> Response:
     original = error.original_exception or error
     log.error("Unhandled error", exc_info=original)
@@ -119,4 +144,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(DocumentInvalid, _document_invalid)
     app.register_error_handler(TemplateError, _template_error)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, _database_unavailable)
     app.register_error_handler(InternalServerError, _unexpected)

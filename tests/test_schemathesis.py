@@ -107,12 +107,6 @@ def test_api_answers_as_documented(
         pytest.skip(f"{label} has no input that can be made invalid")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="service/api/stored.py version_argument accepts any size of number; "
-    "the database does not (SQLite past 2**63 - 1, PostgreSQL past 2**31 - 1)",
-)
 def test_version_past_the_documented_maximum_is_not_a_server_error(
     fuzzed_app: Flask,
 ) -> None:
@@ -122,4 +116,5 @@ def test_version_past_the_documented_maximum_is_not_a_server_error(
         f"/v1/templates/{template_id}?version={2**63}",
         headers=bearer(fuzzed_app.config["FUZZ_KEY"]),
     )
-    assert response.status_code in {404, 422}
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["path"] == "version"

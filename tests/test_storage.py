@@ -102,23 +102,29 @@ def test_migrations_go_down_and_up_again(db: Database) -> None:
     assert TABLES <= set(inspect(db.engine).get_table_names())
 
 
-def test_apps_started_together_migrate_once(tmp_path: Path) -> None:
+def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    # Each Database has its own engine and lock file handle, as each gunicorn
+    # worker has. (Threads creating whole Flask apps at once would instead
+    # trip CPython 3.11's thread-unsafe ast.parse in werkzeug's routing.)
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     errors: list[BaseException] = []
+    stores = [Database(url) for _ in range(4)]
 
-    def start() -> None:
+    def start(store: Database) -> None:
         try:
-            create_app({"TESTING": True, "DATABASE_URL": url})
+            store.upgrade()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=start) for _ in range(4)]
+    threads = [threading.Thread(target=start, args=(store,)) for store in stores]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
     assert Database(url).current_revision() == "0001"
+    for store in stores:
+        store.dispose()
 
 
 def test_the_sqlite_folder_is_created(tmp_path: Path) -> None:
@@ -181,6 +187,23 @@ def test_revoke_key_by_prefix_or_id(db: Database, by: str) -> None:
     with db.transaction() as session:
         found = repository.find_key(session, key)
         assert found is not None and found.revoked
+
+
+def test_revoking_a_revoked_key_keeps_the_first_revocation_time(
+    db: Database,
+) -> None:
+    with db.transaction() as session:
+        api_key, _ = repository.create_key(session, "Nordic Civic Fund")
+    with db.transaction() as session:
+        first = repository.revoke_key(session, api_key.prefix)
+        assert first is not None and first.revoked_at is not None
+        revoked_at = first.revoked_at
+    with db.transaction() as session:
+        again = repository.revoke_key(session, api_key.prefix)
+        assert again is not None and again.revoked_at == revoked_at
+    with db.transaction() as session:
+        (listed,) = repository.list_keys(session)
+    assert listed.revoked_at == revoked_at
 
 
 def test_revoking_an_unknown_key_finds_nothing(db: Database) -> None:

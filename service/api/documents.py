@@ -21,13 +21,14 @@ from service.filenames import content_disposition
 from service.rendering.engine import PreparedTemplate
 from service.rendering.errors import TemplateError
 from service.rendering.labels import label
+from service.storage.models import MAX_INTEGER
 
 DOCX_MEDIA_TYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
 #: A template version number in the OpenAPI document: the database stores
 #: versions as 32-bit integers.
-VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER}
 WARNINGS_HEADER = "X-Document-Warnings"
 WARNING_COUNT_HEADER = "X-Document-Warning-Count"
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from schemas.registry import KINDS, LANGUAGES
 from service.extensions import services
-from service.storage.db import database
+from service.storage.db import DatabaseUnavailable, database
 
 blp = Blueprint("health", __name__)
 
@@ -39,7 +39,7 @@ def _database_check() -> str:
     try:
         with database().transaction() as session:
             session.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
         current_app.logger.error("Health check: database unreachable: %s", exc)
         return "unreachable"
     return "ok"

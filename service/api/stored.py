@@ -22,7 +22,7 @@ from service.rendering.engine import PreparedTemplate
 from service.rendering.isolation import unprepared
 from service.storage import repository
 from service.storage.db import database
-from service.storage.models import TemplateVersion
+from service.storage.models import MAX_INTEGER, TemplateVersion
 
 
 def not_found(template_id: str, version: int | None = None) -> ApiError:
@@ -37,13 +37,19 @@ def version_argument() -> int | None:
     raw = request.args.get("version")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(
-            422,
-            "The version must be a whole number from 1.",
-            [{"path": "version", "message": "Must be a whole number from 1."}],
-        )
-    return int(raw)
+    # isdigit() alone admits "²", which int() refuses; and no version number
+    # is beyond the database's integers (more digits are not worth parsing).
+    digits = raw.lstrip("0")
+    if raw.isascii() and raw.isdigit() and 0 < len(digits) <= len(str(MAX_INTEGER)):
+        number = int(digits)
+        if number <= MAX_INTEGER:
+            return number
+    message = f"Must be a whole number from 1 to {MAX_INTEGER}."
+    raise ApiError(
+        422,
+        f"The version must be a whole number from 1 to {MAX_INTEGER}.",
+        [{"path": "version", "message": message}],
+    )
 
 
 def find_version(

@@ -66,7 +66,13 @@ class UploadFormSchema(ma.Schema):
 
     name = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=MAX_NAME_LENGTH),
+        validate=[
+            ma.validate.Length(min=1, max=MAX_NAME_LENGTH),
+            # A NUL cannot be stored in PostgreSQL; none belongs in a name.
+            ma.validate.Regexp(
+                r"[^\x00-\x1f\x7f]*\Z", error="Must not contain control characters."
+            ),
+        ],
         metadata={
             "description": "The template's name; the same name makes a new "
             "version of the same template."
@@ -233,6 +239,8 @@ def _read_upload() -> tuple[dict[str, str], FileStorage]:
 
 def _uploaded_filename(upload: FileStorage) -> str:
     name = (upload.filename or "template.docx").replace("\\", "/").rsplit("/", 1)[-1]
+    # Control characters left out: PostgreSQL cannot store a NUL.
+    name = "".join(char for char in name if char.isprintable())
     return name[:255] or "template.docx"
 
 

@@ -31,6 +31,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest value of an Integer column on every database (PostgreSQL's int4).
+MAX_INTEGER = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """The current time in UTC, timezone-aware."""
     return dt.datetime.now(dt.UTC)

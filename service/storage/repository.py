@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, undefer
 
-from service.storage.db import Database
+from service.storage.db import Database, DatabaseUnavailable
 from service.storage.models import (
     ApiKey,
     Organisation,
@@ -36,6 +38,8 @@ KEY_MARKER = "pdk_"
 PREFIX_LENGTH = len(KEY_MARKER) + 8
 #: Attempts at writing a new version when another upload takes the same number.
 VERSION_ATTEMPTS = 5
+#: What every template id looks like (see ``new_template_id``).
+TEMPLATE_ID = re.compile(r"[0-9a-f]{32}")
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,10 @@ class KindConflict(Exception):
         )
         self.template = template
         self.kind = kind
+
+
+class VersionWriteFailed(DatabaseUnavailable):
+    """Every attempt at storing a new version collided with another write."""
 
 
 # --- keys and organisations -------------------------------------------------
@@ -155,30 +163,53 @@ def create_or_version_template(
     """Store an upload: a new template, or the next version of the one so named.
 
     The template row, the version row and the bytes are written in one
-    transaction, so a crash leaves the old state or the new. Version numbers
-    are unique per template; when a concurrent upload takes the same number
-    (or creates the same name first), the transaction is retried.
+    transaction, so a crash leaves the old state or the new. Uploads of one
+    name take their turn (SQLite: one writer at a time; PostgreSQL: a lock on
+    the organisation and name), so versions are numbered 1, 2, 3... without
+    gaps. Should the unique version number still collide, the transaction is
+    retried; when every attempt does, :class:`VersionWriteFailed` is raised.
     Raises :class:`KindConflict` if the name is taken by a template of another
     kind.
     """
     for attempt in range(1, VERSION_ATTEMPTS + 1):
         try:
-            with db.transaction() as session:
+            with db.transaction(writing=True) as session:
                 return _store_version(session, organisation_id, upload)
-        except IntegrityError:
-            if attempt == VERSION_ATTEMPTS:
-                raise
-            log.info(
-                "upload of %r raced another one; retrying (%d)", upload.name, attempt
+        except IntegrityError as exc:
+            log.warning(
+                "upload of %r collided with another write (attempt %d of %d): %s",
+                upload.name,
+                attempt,
+                VERSION_ATTEMPTS,
+                exc.orig,
             )
-    raise AssertionError("unreachable")  # pragma: no cover
+            collision = exc
+    raise VersionWriteFailed(
+        f"The template '{upload.name}' could not be stored: {VERSION_ATTEMPTS} "
+        "attempts collided with other writes. Try again."
+    ) from collision
+
+
+def _lock_name(session: Session, organisation_id: int, name: str) -> None:
+    """On PostgreSQL, make uploads of one name wait their turn until commit.
+
+    A row lock (FOR UPDATE) cannot do this for a name that has no row yet.
+    SQLite needs nothing: its writing transactions run one at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:organisation, :name)"),
+        # The two-key form: a space apart from the migration lock's one key.
+        {"organisation": organisation_id, "name": zlib.crc32(name.encode()) - 2**31},
+    )
 
 
 def _store_version(
     session: Session, organisation_id: int, upload: NewVersion
 ) -> TemplateVersion:
-    # FOR UPDATE makes concurrent uploads of one template wait their turn on
-    # PostgreSQL; SQLite ignores it and relies on the unique constraint.
+    _lock_name(session, organisation_id, upload.name)
+    # FOR UPDATE: a delete of the template waits until this version is in.
     template = session.scalar(
         select(Template)
         .filter_by(organisation_id=organisation_id, name=upload.name)
@@ -217,6 +248,8 @@ def get_template(
     session: Session, organisation_id: int, template_id: str
 ) -> Template | None:
     """The organisation's template with this id, or None (also for others')."""
+    if not TEMPLATE_ID.fullmatch(template_id):
+        return None
     return session.scalar(
         select(Template).filter_by(id=template_id, organisation_id=organisation_id)
     )
@@ -234,6 +267,8 @@ def get_version(
 
     The bytes are loaded only ``with_content``.
     """
+    if not TEMPLATE_ID.fullmatch(template_id):
+        return None  # not an id: and PostgreSQL would refuse a NUL in it
     query = (
         select(TemplateVersion)
         .join(TemplateVersion.template)

@@ -47,9 +47,24 @@ COUNTRIES: tuple[str, ...] = tuple(
 CURRENCIES: tuple[str, ...] = tuple(sorted(list_currencies()))
 
 
-def doc(description: str) -> dict[str, str]:
-    """Return field metadata carrying a description for the JSON Schema."""
-    return {"description": description}
+def doc(
+    description: str,
+    *,
+    da: str | None = None,
+    label: str | None = None,
+    label_da: str | None = None,
+) -> dict[str, str]:
+    """Return field metadata for the JSON Schema: the description, and for forms
+    a label and the Danish label and description (``title``, ``x-title-da``,
+    ``x-description-da``)."""
+    metadata = {"description": description}
+    if label is not None:
+        metadata["title"] = label
+    if label_da is not None:
+        metadata["x-title-da"] = label_da
+    if da is not None:
+        metadata["x-description-da"] = da
+    return metadata
 
 
 def count_between(

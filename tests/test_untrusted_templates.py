@@ -77,6 +77,12 @@ def render_with(
     )
 
 
+def member(docx: bytes, name: str) -> str:
+    """The text of one member of a .docx."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read(name).decode()
+
+
 @contextlib.contextmanager
 def nothing_parsed_here() -> Iterator[None]:
     """Fail if this (the web) process tokenises Jinja or opens a zip meanwhile.
@@ -229,8 +235,7 @@ def test_data_printed_in_a_footnote_is_never_rendered_again(
     body["extra"] = {"note": "{{ 7*7 }} {{ title }}"}
     response = render_with(client, key, template_id, body)
     assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
-        notes = archive.read("word/footnotes.xml").decode()
+    notes = member(response.data, "word/footnotes.xml")
     assert "{{ 7*7 }} {{ title }}" in notes
     assert "49" not in notes
 
@@ -240,8 +245,7 @@ def test_docxtpl_itself_renders_footnotes_once() -> None:
     output = docxtpl_engine.render(
         untrusted.footnote_in_two_sections(), context, max_output_bytes=1 << 30
     )
-    with zipfile.ZipFile(io.BytesIO(output)) as archive:
-        notes = archive.read("word/footnotes.xml").decode()
+    notes = member(output, "word/footnotes.xml")
     assert "Note: {{ 7*7 }}" in notes
 
 
@@ -269,8 +273,7 @@ def test_footnotes_declared_by_a_default_type_are_rendered(
     template_id = uploaded(client, key, source, "default notes")
     response = render_with(client, key, template_id)
     assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
-        notes = archive.read("customXml/item1.xml").decode()
+    notes = member(response.data, "customXml/item1.xml")
     assert "Note: " + load_example("agreement.en.json")["title"] in notes
 
 

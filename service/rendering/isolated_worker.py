@@ -34,7 +34,7 @@ from typing import Any
 
 from service.rendering.engine import PreparedTemplate
 from service.rendering.errors import TemplateError
-from service.rendering.memory import settled_resident_bytes
+from service.rendering.memory import resident_bytes, settled_resident_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,9 @@ class WorkerLimits:
 class PreparedCache:
     """Prepared templates by digest, bounded by count and by measured growth.
 
-    Each entry weighs what the process grew by while preparing it (or the
-    engine's estimate, whichever is larger): Python rarely hands memory back,
-    so growth is what a template really costs.
+    Each entry weighs what the process kept after preparing it (or the
+    engine's estimate, whichever is larger), measured once garbage is
+    collected and free memory handed back (:mod:`service.rendering.memory`).
     """
 
     def __init__(self, max_bytes: int, max_entries: int) -> None:
@@ -141,12 +141,17 @@ class Worker:
         )
 
     def should_retire(self) -> bool:
-        """Whether the process grew past its budget; the cache is emptied first."""
-        budget = self.limits.cache_bytes + self.limits.working_bytes
-        if settled_resident_bytes() - self.baseline <= budget:
+        """Whether the process grew past its budget.
+
+        Cheap while under budget (one read of /proc); over it, free memory is
+        handed back first, then the cache is emptied, and only a process still
+        over budget after that is retired.
+        """
+        budget = self.baseline + self.limits.cache_bytes + self.limits.working_bytes
+        if resident_bytes() <= budget or settled_resident_bytes() <= budget:
             return False
         self.cache.clear()
-        return settled_resident_bytes() - self.baseline > budget
+        return settled_resident_bytes() > budget
 
 
 def limit_memory(limits: WorkerLimits) -> None:

@@ -12,8 +12,9 @@ across processes or to invalidate. Inside a process the cache is thread-safe
 (gthread workers) and prepares a template once even when several threads ask
 for it at the same moment. It is bounded both by entry count and by an estimate
 of the bytes each prepared template holds, evicting the least recently used:
-the larger of the engine's estimate and what the process really grew by while
-preparing it (:mod:`service.rendering.memory`).
+the larger of the engine's estimate and what the process kept after preparing
+it, measured once garbage is collected and free memory handed back
+(:mod:`service.rendering.memory`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.rendering.engine import PreparedTemplate, prepare
-from service.rendering.memory import resident_bytes
+from service.rendering.memory import settled_resident_bytes
 
 DEFAULT_MAX_ENTRIES = 256
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -97,7 +98,7 @@ class TemplateCache:
                     self.hits += 1
                 return pending.result
             return self.get(source, digest=key)  # the other thread's attempt failed
-        before = resident_bytes()
+        before = settled_resident_bytes()
         try:
             prepared = self._prepare(source)
         except BaseException:
@@ -107,7 +108,7 @@ class TemplateCache:
             raise
         with self._lock:
             del self._pending[key]
-            self._store(key, prepared, resident_bytes() - before)
+            self._store(key, prepared, settled_resident_bytes() - before)
         pending.result = prepared
         pending.done.set()
         return prepared

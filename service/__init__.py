@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_smorest import Api
 
+from service import conversion
 from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     init_services(app)
+    conversion.init_app(app)
     _init_api(app)
     _init_cors(app)
     register_error_handlers(app)

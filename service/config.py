@@ -45,6 +45,14 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "ISOLATION_WORKERS": 2,
         "RENDER_TIMEOUT_SECONDS": 5,
         "RENDER_MEMORY_BYTES": 512 * MIB,
+        # PDF: LibreOffice's soffice, a Python with its uno module, warm
+        # converters per app process (0: no PDF), requests that may wait for
+        # one, and the time one conversion may take.
+        "SOFFICE": "soffice",
+        "UNO_PYTHON": "/usr/bin/python3",
+        "PDF_CONVERTERS": 2,
+        "PDF_QUEUE_SIZE": 16,
+        "PDF_TIMEOUT_SECONDS": 30,
     }
 
 

@@ -21,6 +21,7 @@ from schemas.registry import KINDS, DocumentInvalid, LoadedDocument
 from service.cli_keys import keys_command
 from service.documents import render_loaded, validate_document
 from service.extensions import services
+from service.jobs.commands import batch_command
 from service.jobs.worker import worker_command
 from service.rendering.errors import TemplateError
 
@@ -124,6 +125,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(validate_command)
     app.cli.add_command(keys_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(batch_command)
 
 
 def main() -> None:

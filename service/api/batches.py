@@ -8,11 +8,15 @@ to anyone else it does not exist (404).
 from __future__ import annotations
 
 import io
+import json
+from decimal import Decimal
+from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
+from schemas.problems import Problem
 from schemas.registry import KINDS
 from service.api import pdf
 from service.api.requests import json_body
@@ -24,8 +28,10 @@ from service.jobs import job_queue, run_in_app
 from service.jobs.queue import FINISHED, JobStatus, QueueFull
 from service.jobs.render import TemplateNotFound, stored_template
 from service.jobs.spec import BatchInvalid, BatchSpec, batch_payloads
+from service.jobs.spreadsheet import patches, read_rows
 
 ZIP_MEDIA_TYPE = "application/zip"
+MULTIPART = "multipart/form-data"
 #: Seconds a client is asked to wait before asking about a job again.
 POLL_SECONDS = 2
 
@@ -53,8 +59,9 @@ def _spec(kind: str) -> BatchSpec:
         )
     owner = _owner()
     try:
+        body = _spreadsheet_body() if request.mimetype == MULTIPART else json_body()
         payloads, chosen = batch_payloads(
-            json_body(), max_items=current_app.config["BATCH_MAX_ITEMS"]
+            body, max_items=current_app.config["BATCH_MAX_ITEMS"]
         )
     except BatchInvalid as exc:
         raise ApiError(
@@ -76,6 +83,27 @@ def _spec(kind: str) -> BatchSpec:
         except TemplateNotFound as exc:
             raise not_found(spec.template_id, spec.template_version) from exc
     return spec
+
+
+def _spreadsheet_body() -> dict[str, Any]:
+    """A mail merge posted as multipart: ``base`` (JSON text), ``spreadsheet``
+    (a .csv or .xlsx whose headers are field paths), optional ``format``."""
+    sheet = request.files.get("spreadsheet")
+    if sheet is None or not sheet.filename:
+        raise BatchInvalid([Problem("spreadsheet", "Attach a .csv or .xlsx file.")])
+    try:
+        base = json.loads(request.form.get("base", "{}"), parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise BatchInvalid(
+            [Problem("base", f"Not valid JSON: {exc.msg} (line {exc.lineno}).")]
+        ) from exc
+    body: dict[str, Any] = {
+        "base": base,
+        "items": patches(read_rows(sheet.read(), sheet.filename)),
+    }
+    if "format" in request.form:
+        body["format"] = request.form["format"]
+    return body
 
 
 def _status_json(status: JobStatus) -> dict[str, object]:

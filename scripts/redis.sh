@@ -55,7 +55,9 @@ start() {
 
 stop() {
   if running; then
-    kill "$(cat "$pid_file")"
+    pid="$(cat "$pid_file")"
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   fi
   rm -rf "$dir"
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests and tools need: Chromium (browser tests), PostgreSQL
-# (store tests), LibreOffice + poppler (open/convert documents), fonts the
+# (store tests), LibreOffice + poppler (open/convert documents) with python3-uno
+# (the warm PDF converters drive LibreOffice from the system python3), Redis
+# (the job queue's tests), fonts the
 # templates name (Arial -> Liberation Sans), pngquant for the docs' pictures.
 # Installs only what is missing.
 set -euo pipefail
-packages=(chromium chromium-driver postgresql libreoffice-writer-nogui poppler-utils
-          pngquant fonts-liberation2 fonts-crosextra-carlito)
+packages=(chromium chromium-driver postgresql libreoffice-writer-nogui python3-uno
+          redis-server poppler-utils pngquant fonts-liberation2 fonts-crosextra-carlito)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_smorest import Api
 
+from service import conversion, jobs
 from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
@@ -45,6 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     init_services(app)
+    conversion.init_app(app)
+    jobs.init_app(app)
     _init_api(app)
     _init_cors(app)
     register_error_handlers(app)
@@ -77,12 +80,13 @@ class _Api(Api):
 
 
 def _init_api(app: Flask) -> None:
-    from service.api import documents, health, kinds, templates
+    from service.api import batches, documents, health, kinds, templates
 
     api = _Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.register_blueprint(documents.blp)
     api.register_blueprint(kinds.blp)
     api.register_blueprint(templates.blp)
+    api.register_blueprint(batches.blp)
     templates.document_security(api)
     app.register_blueprint(health.blp)
 

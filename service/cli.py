@@ -21,6 +21,8 @@ from schemas.registry import KINDS, DocumentInvalid, LoadedDocument
 from service.cli_keys import keys_command
 from service.documents import render_loaded, validate_document
 from service.extensions import services
+from service.jobs.commands import batch_command
+from service.jobs.worker import worker_command
 from service.rendering.errors import TemplateError
 
 EXIT_INVALID = 1
@@ -122,6 +124,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(render_command)
     app.cli.add_command(validate_command)
     app.cli.add_command(keys_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(batch_command)
 
 
 def main() -> None:

@@ -45,6 +45,29 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "ISOLATION_WORKERS": 2,
         "RENDER_TIMEOUT_SECONDS": 5,
         "RENDER_MEMORY_BYTES": 512 * MIB,
+        # PDF: LibreOffice's soffice, a Python with its uno module, warm
+        # converters per app process (0: no PDF), requests that may wait for
+        # one, and the time one conversion may take.
+        "SOFFICE": "soffice",
+        "UNO_PYTHON": "/usr/bin/python3",
+        "PDF_CONVERTERS": 2,
+        "PDF_QUEUE_SIZE": 16,
+        "PDF_TIMEOUT_SECONDS": 30,
+        # Batches: up to BATCH_SYNC_MAX_ITEMS answer the zip at once, larger
+        # ones (up to BATCH_MAX_ITEMS) become jobs: on Redis + RQ when
+        # REDIS_URL is set, else in JOB_WORKERS threads per app process with
+        # results in JOBS_DIR (default instance/jobs). Results expire after
+        # JOB_RESULT_TTL_SECONDS; a running job silent for JOB_STALL_SECONDS
+        # lost its worker and is tried again, JOB_MAX_ATTEMPTS times in all.
+        "BATCH_SYNC_MAX_ITEMS": 50,
+        "BATCH_MAX_ITEMS": 10000,
+        "REDIS_URL": "",
+        "JOBS_DIR": "",
+        "JOB_WORKERS": 1,
+        "JOB_MAX_PENDING": 8,
+        "JOB_RESULT_TTL_SECONDS": 24 * 3600,
+        "JOB_STALL_SECONDS": 120,
+        "JOB_MAX_ATTEMPTS": 2,
     }
 
 

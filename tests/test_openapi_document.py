@@ -27,7 +27,7 @@ def _responses(document: dict[str, Any], method: str, path: str) -> dict[str, An
 def test_kinds_document_their_200_body(document: dict[str, Any]) -> None:
     ok = _responses(document, "get", "/v1/kinds")["200"]
     schema = ok["content"]["application/json"]["schema"]
-    assert schema["required"] == ["kinds"]
+    assert schema["required"] == ["kinds", "pdf"]
     assert schema["properties"]["kinds"]["items"]["properties"]["kind"]["enum"] == (
         list(KINDS)
     )

@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 
 from schemas.problems import Problem
 from schemas.registry import KINDS, LoadedDocument, schema_for
+from service.api import pdf
+from service.api.pdf import DOCX_MEDIA_TYPE
 from service.api.requests import json_body
 from service.api.stored import render_with_stored, stored_template, version_argument
 from service.auth import SECURITY_SCHEME, authenticate
@@ -23,9 +25,6 @@ from service.rendering.errors import TemplateError
 from service.rendering.labels import label
 from service.storage.models import MAX_INTEGER
 
-DOCX_MEDIA_TYPE = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-)
 #: A template version number in the OpenAPI document: the database stores
 #: versions as 32-bit integers.
 VERSION_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER}
@@ -82,11 +81,17 @@ def docx_response(rendered: RenderedDocument) -> Response:
     """The .docx as an attachment, with the warnings in response headers."""
     response = Response(rendered.content, mimetype=DOCX_MEDIA_TYPE)
     response.headers["Content-Disposition"] = content_disposition(rendered.filename)
-    response.headers[WARNING_COUNT_HEADER] = str(len(rendered.warnings))
-    response.headers[WARNINGS_HEADER] = json.dumps(
-        _warnings_json(rendered.warnings), ensure_ascii=True
-    )
     response.headers["Cache-Control"] = "no-store"
+    return _with_warnings(response, rendered.warnings)
+
+
+def _with_warnings(response: Response, warnings: list[Problem]) -> Response:
+    """Add the warnings headers; the format may follow ``Accept``, so vary on it."""
+    response.headers[WARNING_COUNT_HEADER] = str(len(warnings))
+    response.headers[WARNINGS_HEADER] = json.dumps(
+        _warnings_json(warnings), ensure_ascii=True
+    )
+    response.vary.add("Accept")
     return response
 
 
@@ -133,7 +138,8 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
         ok = {
             "description": "The document as an editable Word file.",
             "content": {
-                DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}
+                DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                pdf.PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
             "headers": {
                 "Content-Disposition": {
@@ -173,12 +179,15 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
             (
                 422,
                 "Invalid document (every problem with its field path), a "
-                "version that is not a number, or a template that fails (located).",
+                "version that is not a number, an unknown format, or a template "
+                "that fails (located).",
             ),
+            (502, "The PDF conversion failed or took too long."),
             (
                 503,
-                "The built-in template is missing or broken, or the isolated "
-                "renderers are busy or unavailable.",
+                "The built-in template is missing or broken, the isolated "
+                "renderers are busy or unavailable, or PDF was asked for and "
+                "LibreOffice is not installed or every converter is busy.",
             ),
         )
     errors = {
@@ -209,6 +218,14 @@ def _operation_doc(kind: str, *, rendering: bool) -> dict[str, Any]:
                 "when absent.",
             },
             {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(pdf.FORMATS)},
+                "description": "docx (default), pdf, or pdfa (PDF/A-2b); "
+                "Accept: application/pdf asks for pdf too.",
+            },
+            {
                 "name": "version",
                 "in": "query",
                 "required": False,
@@ -224,8 +241,16 @@ def _register(kind: str) -> None:
     """Add the render and validate endpoints for one document kind."""
 
     def render_document() -> ResponseReturnValue:
+        chosen = pdf.requested_format()
+        if chosen != "docx":
+            pdf.require_pdf()
         loaded = validate_document(kind, json_body())
-        return docx_response(render_request(kind, loaded))
+        rendered = render_request(kind, loaded)
+        if chosen == "docx":
+            return docx_response(rendered)
+        return _with_warnings(
+            pdf.pdf_response(rendered, pdfa=chosen == "pdfa"), rendered.warnings
+        )
 
     def validate() -> ResponseReturnValue:
         loaded = validate_document(kind, json_body())

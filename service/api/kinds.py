@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from schemas.jsonschema import json_schema
 from schemas.registry import KINDS, LANGUAGES
+from service.conversion import converter
 from service.errors import ApiError, ErrorSchema
 from service.extensions import services
 from service.rendering.labels import label
@@ -26,7 +27,15 @@ def _json(schema: Any) -> dict[str, Any]:
 _STRING = {"type": "string"}
 _KIND_SCHEMA = {
     "type": "object",
-    "required": ["kind", "names", "languages", "templates", "schema", "render"],
+    "required": [
+        "kind",
+        "names",
+        "languages",
+        "templates",
+        "formats",
+        "schema",
+        "render",
+    ],
     "properties": {
         "kind": {"type": "string", "enum": list(KINDS)},
         "names": {
@@ -42,6 +51,12 @@ _KIND_SCHEMA = {
                 "type": "object",
                 "properties": {"language": _STRING, "file": _STRING},
             },
+        },
+        "formats": {
+            "type": "array",
+            "description": "What a render can answer (?format=): docx always, "
+            "pdf and pdfa when LibreOffice is installed",
+            "items": {"type": "string", "enum": ["docx", "pdf", "pdfa"]},
         },
         "schema": {**_STRING, "description": "Where its JSON Schema is"},
         "render": {**_STRING, "description": "Where to render it"},
@@ -59,8 +74,14 @@ _ERROR = {"content": _json(ErrorSchema)}
             "content": _json(
                 {
                     "type": "object",
-                    "required": ["kinds"],
-                    "properties": {"kinds": {"type": "array", "items": _KIND_SCHEMA}},
+                    "required": ["kinds", "pdf"],
+                    "properties": {
+                        "kinds": {"type": "array", "items": _KIND_SCHEMA},
+                        "pdf": {
+                            "type": "boolean",
+                            "description": "Whether renders can answer PDF",
+                        },
+                    },
                 }
             ),
         }
@@ -71,8 +92,11 @@ def list_kinds() -> ResponseReturnValue:
     installed: dict[str, list[dict[str, str]]] = {}
     for kind, language, path in services().builtin.available():
         installed.setdefault(kind, []).append({"language": language, "file": path.name})
+    pdf = converter().available()
+    formats = ["docx", "pdf", "pdfa"] if pdf else ["docx"]
     return jsonify(
         {
+            "pdf": pdf,
             "kinds": [
                 {
                     "kind": kind,
@@ -81,12 +105,13 @@ def list_kinds() -> ResponseReturnValue:
                     },
                     "languages": list(LANGUAGES),
                     "templates": installed.get(kind, []),
+                    "formats": formats,
                     "schema": url_for("kinds.get_schema", kind=kind),
                     "render": url_for(f"documents.render_{kind}"),
                     "validate": url_for(f"documents.validate_{kind}"),
                 }
                 for kind in KINDS
-            ]
+            ],
         }
     )
 

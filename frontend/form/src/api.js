@@ -1,0 +1,48 @@
+// Talking to the service: the same /v1 endpoints any client uses.
+
+/** POST the data as JSON; the response with its parsed JSON body when it has one. */
+export async function postJson(url, data, apiKey) {
+  const headers = { "Content-Type": "application/json" };
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(data) });
+  return response;
+}
+
+/** The body of an error answer: {code, status, message, errors}. */
+export async function errorBody(response) {
+  try {
+    return await response.json();
+  } catch {
+    return { code: response.status, message: response.statusText, errors: [] };
+  }
+}
+
+/** The file name from Content-Disposition (filename*=UTF-8''… first). */
+export function filenameFrom(disposition, fallback) {
+  if (!disposition) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1] : fallback;
+}
+
+/** Save a Blob under ``name`` through the browser's download. */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** "parties[0].name" → ["parties", 0, "name"]. */
+export function pathParts(path) {
+  const parts = [];
+  for (const [, key, index] of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    parts.push(index !== undefined ? Number(index) : key);
+  }
+  return parts;
+}

@@ -4,8 +4,7 @@
 export async function postJson(url, data, apiKey) {
   const headers = { "Content-Type": "application/json" };
   if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-  const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(data) });
-  return response;
+  return fetch(url, { method: "POST", headers, body: JSON.stringify(prune(data) ?? {}) });
 }
 
 /** The body of an error answer: {code, status, message, errors}. */
@@ -45,4 +44,28 @@ export function pathParts(path) {
     parts.push(index !== undefined ? Number(index) : key);
   }
   return parts;
+}
+
+/** The data without what the person left empty: blank text, and objects with
+ * nothing in them (an untouched representative is no representative). List
+ * items stay, so the service's paths still point at the right item. */
+export function prune(value) {
+  if (Array.isArray(value)) {
+    return value.map((item) => {
+      const kept = prune(item);
+      if (kept !== undefined) return kept;
+      if (item && typeof item === "object") return Array.isArray(item) ? [] : {};
+      return item ?? null;
+    });
+  }
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+      const kept = prune(item);
+      if (kept !== undefined) out[key] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  if (typeof value === "string" && !value.trim()) return undefined;
+  return value;
 }

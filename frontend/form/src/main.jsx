@@ -9,7 +9,7 @@ import { enumWords, localise, propertyNames, uiSchemaFor } from "./schema.js";
 import { LocalDateTimeWidget, MoneyWidget, PartyWidget } from "./widgets.jsx";
 import { templates } from "./templates.jsx";
 import { NEXT, carry, withPartyIds } from "./carry.js";
-import { errorBody, filenameFrom, pathParts, postJson, saveBlob } from "./api.js";
+import { errorBody, filenameFrom, pathParts, postJson, prune, saveBlob } from "./api.js";
 import { validator } from "./validator.js";
 import { draftKey, loadDraft, saveDraft, KIND_KEY, KEY_KEY } from "./storage.js";
 
@@ -191,7 +191,7 @@ function App() {
     });
 
   const exportJson = () => {
-    const blob = new Blob([JSON.stringify(formData, null, 2)], { type: "application/json" });
+    const blob = new Blob([JSON.stringify(prune(formData) ?? {}, null, 2)], { type: "application/json" });
     saveBlob(blob, `${kind}.json`);
   };
   const importJson = async (event) => {

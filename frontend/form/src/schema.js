@@ -33,7 +33,7 @@ export function enumWords(language, labels, words) {
   const regions = displayNames(language, "region");
   const currencies = displayNames(language, "currency");
   return (code) => {
-    if (labels[code]?.[language]) return labels[code][language];
+    if (labels[code]?.[language]) return capitalise(labels[code][language]);
     if (words.languages[code]) return words.languages[code];
     if (/^[A-Z]{2}$/.test(code) && regions) return `${regions.of(code)} (${code})`;
     if (/^[A-Z]{3}$/.test(code) && currencies) {
@@ -125,4 +125,8 @@ function setPath(ui, path, value) {
 /** The top-level property names of a schema (to carry data between kinds). */
 export function propertyNames(schema) {
   return new Set(Object.keys(schema.properties || {}));
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

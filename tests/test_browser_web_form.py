@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from schemas.jsonschema import json_schema
 from schemas.registry import KINDS
 from service import create_app
 from tests.conftest import PROJECT_ROOT, all_text, open_docx
+from tests.funder_template import funder_understanding_template
+from tests.store_fixtures import create_api_key, upload
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +34,17 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture(scope="module")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served over HTTP on a free port, in a thread."""
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app for the module, on its own SQLite database."""
     folder = tmp_path_factory.mktemp("form")
-    app = create_app(
+    return create_app(
         {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'form.sqlite3'}"}
     )
+
+
+@pytest.fixture(scope="module")
+def live_url(app: Flask) -> Iterator[str]:
+    """The app served over HTTP on a free port, in a thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -167,6 +175,11 @@ def test_letter_carries_into_the_understanding_paper(page: Any, live_url: str) -
     page.fill("#root_recipient_organisation", "Reading Club")
     page.fill("#root_subject", "Reading together")
     page.fill("#root_idea", "Monthly reading evenings at the library.")
+    letter = json.loads(
+        page.evaluate("localStorage.getItem('partnerdocs.draft.first_contact')")
+    )
+    assert letter["idea"] == "Monthly reading evenings at the library."
+    assert not {"goals", "roles", "parties"} & set(letter)  # no agreement leaks in
     page.click("#next-document")
     page.wait_for_selector("#root_purpose")
     assert page.input_value("#kind") == "understanding"
@@ -263,3 +276,37 @@ def test_keyboard_reaches_check_with_a_visible_focus(page: Any, live_url: str) -
     page.keyboard.press("Enter")
     page.wait_for_selector("#report")
     assert page.evaluate("document.activeElement.id") == "report"
+
+
+def test_funders_template_with_an_api_key(
+    page: Any, live_url: str, app: Flask, tmp_path: Path
+) -> None:
+    key = create_api_key(app)
+    uploaded = upload(
+        app.test_client(),
+        key,
+        funder_understanding_template(),
+        name="Fund MoU",
+        kind="understanding",
+        filename="mou.docx",
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    open_form(page, f"{live_url}/?lang=en", "understanding")
+    page.fill("#api-key", key)
+    page.click("#load-templates")
+    page.wait_for_selector("#template")
+    page.select_option("#template", label="Fund MoU")
+    page.fill("#root_title", "Reading together")
+    page.fill("#root_purpose", "Monthly reading evenings.")
+    page.fill("#root_parties_0_name", "Aarhus Library")
+    page.fill("#root_parties_1_name", "Reading Club")
+    with page.expect_download() as download_info:
+        page.click("#download")
+    saved = tmp_path / "mou.docx"
+    download_info.value.save_as(saved)
+    text = all_text(open_docx(saved.read_bytes()))
+    assert "Memorandum of understanding" in text
+    assert "Monthly reading evenings." in text
+    # The key stays in this tab's sessionStorage, never in localStorage.
+    assert page.evaluate("sessionStorage.getItem('partnerdocs.apiKey')") == key
+    assert key not in page.evaluate("JSON.stringify(localStorage)")

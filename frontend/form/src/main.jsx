@@ -29,7 +29,7 @@ async function fetchSchema(kind) {
     delete schema.description;
     const { partyReferences, order } = kinds[kind];
     const ui = uiSchemaFor(schema, partyReferences, enumWord, order);
-    schemas[kind] = { schema, ui };
+    schemas[kind] = { kind, schema, ui };
   }
   return schemas[kind];
 }
@@ -81,7 +81,10 @@ function App() {
     const kept = localStorage.getItem(KIND_KEY);
     return kinds[kept] ? kept : "agreement";
   });
-  const [loaded, setLoaded] = useState(null);
+  const [found, setLoaded] = useState(null);
+  // Only the schema of the kind shown: a form of the previous kind must never
+  // mount on this kind's data (its defaults would leak into the draft).
+  const loaded = found?.kind === kind ? found : null;
   const [formData, setFormData] = useState(() => loadDraft(kind, config.language));
   const [extraErrors, setExtraErrors] = useState({});
   const [report, setReport] = useState(null);

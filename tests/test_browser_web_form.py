@@ -131,7 +131,7 @@ def test_two_party_agreement_typed_checked_fixed_and_downloaded(
     # The vision is required and still empty: Check shows it beside the field.
     page.click("#check")
     page.wait_for_selector("#root_vision__error")
-    assert "Missing data for required field." in field_errors(page, "root_vision")
+    assert "Skal udfyldes." in field_errors(page, "root_vision")
     report = page.inner_text("#report")
     assert "Vision" in report
     page.fill("#root_vision", "Flere læser sammen.")

@@ -116,3 +116,44 @@ export function rjsfTranslator(language) {
   return (key, params) =>
     key in table ? replaceStringParameters(table[key], params) : englishStringTranslator(key, params);
 }
+
+// The service words its problems in English; the Danish page says the common
+// ones in Danish (the rest stay as the service wrote them).
+const PROBLEMS_DA = [
+  [/^Missing data for required field\.$/, () => "Skal udfyldes."],
+  [/^Must not be empty\.$/, () => "Må ikke være tom."],
+  [/^Field may not be null\.$/, () => "Skal udfyldes."],
+  [/^Unknown field\.$/, () => "Ukendt felt."],
+  [/^Not a valid e-mail address\.$/, () => "Ikke en gyldig e-mailadresse."],
+  [/^Not a valid web address.*$/, () => "Ikke en gyldig webadresse: skriv hele adressen med http:// eller https://."],
+  [/^Not a valid date\..*$/, () => "Ikke en gyldig dato."],
+  [/^Not a valid date and time\..*$/, () => "Ikke et gyldigt tidspunkt."],
+  [/^Not a valid amount: use a number.*$/, () => "Ikke et gyldigt beløb: skriv fx 85.000,50."],
+  [/^Must not be negative\.$/, () => "Må ikke være negativ."],
+  [/^Too long: at most (\d+) characters\.$/, (m) => `For lang: højst ${m[1]} tegn.`],
+  [/^Must be between (\d+) and (\d+)\.$/, (m) => `Skal være mellem ${m[1]} og ${m[2]}.`],
+  [/^Must be after start_date \((.+)\)\.$/, (m) => `Skal ligge efter startdatoen (${m[1]}).`],
+  [/^Must not be before start \((.+)\)\.$/, (m) => `Må ikke ligge før start (${m[1]}).`],
+  [/^A partnership needs at least two parties\.$/, () => "Et partnerskab skal have mindst to parter."],
+  [/^Give at least one goal\.$/, () => "Angiv mindst ét mål."],
+  [/^Give at least one role\.$/, () => "Angiv mindst én rolle."],
+  [/^Unknown party '(.+)'\. Declared parties: (.*)\.$/, (m) => `Ukendt part '${m[1]}'. Parterne er: ${m[2]}.`],
+  [
+    /^Party '(.+)' \(parties\[\d+\]\) is dependent on its partners: the agreement needs a phase-out plan\.$/,
+    (m) => `Parten '${m[1]}' er afhængig af sine partnere: aftalen skal have en udfasningsplan.`,
+  ],
+  [
+    /^Party '(.+)' \(parties\[\d+\]\) is dependent on its partners: the agreement needs capacity building with '.+' as beneficiary\.$/,
+    (m) => `Parten '${m[1]}' er afhængig af sine partnere: aftalen skal have kapacitetsopbygning med parten som modtager.`,
+  ],
+];
+
+/** A problem's message in the page's language, when we know its Danish. */
+export function problemText(message, language) {
+  if (language !== "da") return message;
+  for (const [pattern, say] of PROBLEMS_DA) {
+    const match = pattern.exec(message);
+    if (match) return say(match);
+  }
+  return message;
+}

@@ -4,7 +4,7 @@
 import { createRoot } from "react-dom/client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Form from "@rjsf/core/lib/components/Form.js"; // not the index: it pulls in ajv for tests
-import { WORDS, rjsfTranslator } from "./i18n.js";
+import { WORDS, problemText, rjsfTranslator } from "./i18n.js";
 import { enumWords, localise, propertyNames, uiSchemaFor } from "./schema.js";
 import { LocalDateTimeWidget, MoneyWidget, PartyWidget } from "./widgets.jsx";
 import { templates } from "./templates.jsx";
@@ -57,6 +57,7 @@ function placeProblems(schema, problems) {
   const errorSchema = {};
   const listed = [];
   for (const problem of problems) {
+    const message = problemText(problem.message, config.language);
     let parts = pathParts(problem.path || "");
     // The party id is made for the person: show its problems at the name.
     if (parts.length === 3 && parts[0] === "parties" && parts[2] === "id") parts = ["parties", parts[1], "name"];
@@ -65,12 +66,12 @@ function placeProblems(schema, problems) {
     if (parts.length && !hidden) {
       let node = errorSchema;
       for (const part of parts) node = node[part] ||= {};
-      (node.__errors ||= []).push(problem.message);
+      (node.__errors ||= []).push(message);
     }
     listed.push({
       id: parts.length && !hidden ? `root_${parts.join("_")}` : null,
       name: parts.length ? fieldName(schema, parts) : words.wholeDocument,
-      message: problem.message,
+      message,
     });
   }
   return { errorSchema, listed };

@@ -310,3 +310,25 @@ def test_funders_template_with_an_api_key(
     # The key stays in this tab's sessionStorage, never in localStorage.
     assert page.evaluate("sessionStorage.getItem('partnerdocs.apiKey')") == key
     assert key not in page.evaluate("JSON.stringify(localStorage)")
+
+
+def test_export_and_import_round_trip(page: Any, live_url: str, tmp_path: Path) -> None:
+    open_form(page, f"{live_url}/?lang=en", "understanding")
+    page.fill("#root_title", "Exported paper")
+    page.fill("#root_parties_0_name", "Aarhus Library")
+    with page.expect_download() as download_info:
+        page.click("#export")
+    exported = tmp_path / "understanding.json"
+    download_info.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert data["title"] == "Exported paper"
+    assert data["parties"][0]["name"] == "Aarhus Library"
+    assert data["parties"][0]["id"] == "party-1"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#clear")
+    assert page.input_value("#root_title") == ""
+    page.set_input_files("#import", str(exported))
+    page.wait_for_function(
+        "document.getElementById('root_title').value === 'Exported paper'"
+    )
+    assert page.input_value("#root_parties_0_name") == "Aarhus Library"

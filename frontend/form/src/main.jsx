@@ -311,8 +311,8 @@ function App() {
         <h2 id="tools-heading">{words.toolsHeading}</h2>
         <div className="buttons">
           <button type="button" id="export" className="button" onClick={exportJson}>{words.exportJson}</button>
-          <label className="button file-button" htmlFor="import">{words.importJson}</label>
           <input id="import" type="file" accept="application/json,.json" className="visually-hidden" onChange={importJson} />
+          <label className="button file-button" htmlFor="import">{words.importJson}</label>
           {NEXT[kind] ? (
             <button type="button" id="next-document" className="button" onClick={useForNext}>
               {words.next(kinds[NEXT[kind]].names[config.language])}

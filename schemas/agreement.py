@@ -50,32 +50,96 @@ class GoalSchema(BaseSchema):
     """A goal with its indicator and deadline."""
 
     description = Text(
-        required=True, max_length=TEXT_MAX, metadata=doc("What is to be achieved.")
+        required=True,
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What is to be achieved.",
+            da="Hvad der skal opnås.",
+            label="Goal",
+            label_da="Mål",
+        ),
     )
     kind = Choice(
         GOAL_KINDS,
         load_default="impact",
         metadata=doc(
-            "impact: did we reach our mission? relationship: how we tend the "
-            "partnership itself."
+            "Impact goal: did we reach our mission? Relationship goal: how we "
+            "tend the partnership itself – how often we align expectations, "
+            "whether we write minutes, whether we talk about what is not working.",
+            da=(
+                "Effektmål: nåede vi vores mission? Relationsmål: hvordan vi passer "
+                "på selve partnerskabet – hvor tit vi afstemmer forventninger, om vi "
+                "skriver referat, om vi taler om det, der ikke virker."
+            ),
+            label="Kind of goal",
+            label_da="Type af mål",
         ),
     )
     indicator = Text(
-        max_length=SHORT_MAX, metadata=doc("How we see that the goal is reached.")
+        max_length=SHORT_MAX,
+        metadata=doc(
+            "How we see that the goal is reached.",
+            da="Hvordan vi kan se, at målet er nået.",
+            label="Indicator",
+            label_da="Indikator",
+        ),
     )
-    deadline = Date(metadata=doc("When the goal should be reached."))
+    deadline = Date(
+        metadata=doc(
+            "When the goal should be reached.",
+            da="Hvornår målet skal være nået.",
+            label="Deadline",
+            label_da="Frist",
+        )
+    )
 
 
 class ActivitySchema(BaseSchema):
     """An activity with responsible parties and a period."""
 
-    title = Text(required=True, metadata=doc("Name of the activity."))
-    description = Text(max_length=TEXT_MAX, metadata=doc("What the activity is."))
-    responsible = text_list(
-        max_length=ID_MAX, metadata=doc("Ids of the parties responsible.")
+    title = Text(
+        required=True,
+        metadata=doc(
+            "Name of the activity.",
+            da="Aktivitetens navn.",
+            label="Activity",
+            label_da="Aktivitet",
+        ),
     )
-    start = Date(metadata=doc("First day of the activity."))
-    end = Date(metadata=doc("Last day of the activity; not before start."))
+    description = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What the activity is.",
+            da="Hvad aktiviteten går ud på.",
+            label="Description",
+            label_da="Beskrivelse",
+        ),
+    )
+    responsible = text_list(
+        max_length=ID_MAX,
+        metadata=doc(
+            "Ids of the parties responsible.",
+            da="De parter, der er ansvarlige.",
+            label="Responsible parties",
+            label_da="Ansvarlige parter",
+        ),
+    )
+    start = Date(
+        metadata=doc(
+            "First day of the activity.",
+            da="Aktivitetens første dag.",
+            label="Start",
+            label_da="Start",
+        )
+    )
+    end = Date(
+        metadata=doc(
+            "Last day of the activity; not before start.",
+            da="Aktivitetens sidste dag; ikke før start.",
+            label="End",
+            label_da="Slut",
+        )
+    )
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _ends_after_start(self, data: Mapping[str, Any], **kwargs: Any) -> None:
@@ -89,54 +153,168 @@ class ActivitySchema(BaseSchema):
 class MilestoneSchema(BaseSchema):
     """A dated milestone."""
 
-    date = Date(required=True, metadata=doc("When the milestone is due."))
+    date = Date(
+        required=True,
+        metadata=doc(
+            "When the milestone is due.",
+            da="Hvornår milepælen skal være nået.",
+            label="Date",
+            label_da="Dato",
+        ),
+    )
     description = Text(
-        required=True, max_length=SHORT_MAX, metadata=doc("What is reached.")
+        required=True,
+        max_length=SHORT_MAX,
+        metadata=doc(
+            "What is reached.",
+            da="Hvad der er nået.",
+            label="Milestone",
+            label_da="Milepæl",
+        ),
     )
 
 
 class RoleSchema(BaseSchema):
     """What one party does in the partnership."""
 
-    party = Text(max_length=ID_MAX, required=True, metadata=doc("Id of the party."))
-    title = Text(metadata=doc("Name of the role, such as project lead."))
-    responsibilities = text_list(metadata=doc("What the party is responsible for."))
+    party = Text(
+        max_length=ID_MAX,
+        required=True,
+        metadata=doc("Id of the party.", da="Parten.", label="Party", label_da="Part"),
+    )
+    title = Text(
+        metadata=doc(
+            "Name of the role, such as project lead.",
+            da="Rollens navn, fx projektleder.",
+            label="Role",
+            label_da="Rolle",
+        )
+    )
+    responsibilities = text_list(
+        metadata=doc(
+            "What the party is responsible for.",
+            da="Hvad parten har ansvar for.",
+            label="Responsibilities",
+            label_da="Ansvar",
+        )
+    )
 
 
 class GovernanceSchema(BaseSchema):
     """How the partnership is steered."""
 
     structure = Text(
-        max_length=TEXT_MAX, metadata=doc("Steering group, secretariat or the like.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "Steering group, secretariat or the like.",
+            da="Styregruppe, sekretariat eller lignende.",
+            label="Structure",
+            label_da="Organisering",
+        ),
     )
-    meeting_frequency = Text(metadata=doc("How often the partners meet."))
-    decision_making = Text(max_length=TEXT_MAX, metadata=doc("How decisions are made."))
+    meeting_frequency = Text(
+        metadata=doc(
+            "How often the partners meet.",
+            da="Hvor tit partnerne mødes.",
+            label="Meetings",
+            label_da="Møder",
+        )
+    )
+    decision_making = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "How decisions are made.",
+            da="Hvordan beslutninger træffes.",
+            label="Decisions",
+            label_da="Beslutninger",
+        ),
+    )
     minutes = Text(
-        max_length=TEXT_MAX, metadata=doc("Who writes minutes and how they are shared.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "Who writes minutes and how they are shared.",
+            da="Hvem der skriver referat, og hvordan det deles.",
+            label="Minutes",
+            label_da="Referat",
+        ),
     )
 
 
 class BudgetLineSchema(BaseSchema):
     """One party's contribution, in cash or in kind."""
 
-    description = Text(required=True, metadata=doc("What the money is for."))
-    party = Text(max_length=ID_MAX, required=True, metadata=doc("Id of the party."))
-    amount = Amount(required=True, metadata=doc("Amount in the budget's currency."))
-    in_kind = Flag(load_default=False, metadata=doc("True for a contribution in kind."))
+    description = Text(
+        required=True,
+        metadata=doc(
+            "What the money is for.",
+            da="Hvad pengene går til.",
+            label="Description",
+            label_da="Beskrivelse",
+        ),
+    )
+    party = Text(
+        max_length=ID_MAX,
+        required=True,
+        metadata=doc("Id of the party.", da="Parten.", label="Party", label_da="Part"),
+    )
+    amount = Amount(
+        required=True,
+        metadata=doc(
+            "Amount in the budget's currency.",
+            da="Beløb i budgettets valuta, fx 85.000,50.",
+            label="Amount",
+            label_da="Beløb",
+        ),
+    )
+    in_kind = Flag(
+        load_default=False,
+        metadata=doc(
+            "True for a contribution in kind.",
+            da="Sæt kryds for et bidrag i naturalier (lokaler, timer, udstyr).",
+            label="In kind",
+            label_da="I naturalier",
+        ),
+    )
 
 
 class ExternalFundingSchema(BaseSchema):
     """Funding sought from outside the partnership."""
 
-    source = Text(required=True, metadata=doc("Fund, foundation or programme."))
-    responsible = Text(
-        max_length=ID_MAX, metadata=doc("Id of the party that applies for it.")
+    source = Text(
+        required=True,
+        metadata=doc(
+            "Fund, foundation or programme.",
+            da="Fond, pulje eller program.",
+            label="Source",
+            label_da="Kilde",
+        ),
     )
-    amount = Amount(metadata=doc("Amount in the budget's currency."))
+    responsible = Text(
+        max_length=ID_MAX,
+        metadata=doc(
+            "Id of the party that applies for it.",
+            da="Den part, der søger.",
+            label="Applied for by",
+            label_da="Søges af",
+        ),
+    )
+    amount = Amount(
+        metadata=doc(
+            "Amount in the budget's currency.",
+            da="Beløb i budgettets valuta, fx 85.000,50.",
+            label="Amount",
+            label_da="Beløb",
+        )
+    )
     status = Choice(
         FUNDING_STATUSES,
         load_default="planned",
-        metadata=doc("Where the application stands."),
+        metadata=doc(
+            "Where the application stands.",
+            da="Hvor ansøgningen står.",
+            label="Status",
+            label_da="Status",
+        ),
     )
 
 
@@ -144,49 +322,137 @@ class BudgetSchema(BaseSchema):
     """The budget: contributions and external funding."""
 
     currency = Currency(
-        load_default="DKK", metadata=doc("ISO 4217 currency code of every amount.")
+        load_default="DKK",
+        metadata=doc(
+            "ISO 4217 currency code of every amount.",
+            da="Valuta for alle beløb (ISO 4217-kode).",
+            label="Currency",
+            label_da="Valuta",
+        ),
     )
-    lines = nested_list(BudgetLineSchema, metadata=doc("Each party's contributions."))
+    lines = nested_list(
+        BudgetLineSchema,
+        metadata=doc(
+            "Each party's contributions.",
+            da="Hver parts bidrag, i kontanter eller naturalier.",
+            label="Contributions",
+            label_da="Bidrag",
+        ),
+    )
     external_funding = nested_list(
-        ExternalFundingSchema, metadata=doc("Funding sought from outside.")
+        ExternalFundingSchema,
+        metadata=doc(
+            "Funding sought from outside.",
+            da="Finansiering, der søges udefra.",
+            label="External funding",
+            label_da="Ekstern finansiering",
+        ),
     )
 
 
 class FollowUpSchema(BaseSchema):
     """How progress and the partnership's health are reviewed."""
 
-    frequency = Text(metadata=doc("How often progress is reviewed."))
-    methods = text_list(metadata=doc("How progress is followed."))
+    frequency = Text(
+        metadata=doc(
+            "How often progress is reviewed.",
+            da="Hvor tit fremdriften gennemgås.",
+            label="Frequency",
+            label_da="Hyppighed",
+        )
+    )
+    methods = text_list(
+        metadata=doc(
+            "How progress is followed.",
+            da="Hvordan fremdriften følges.",
+            label="Methods",
+            label_da="Metoder",
+        )
+    )
     evaluation = Text(
-        max_length=TEXT_MAX, metadata=doc("How the partnership is evaluated.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "How the partnership is evaluated.",
+            da="Hvordan partnerskabet evalueres.",
+            label="Evaluation",
+            label_da="Evaluering",
+        ),
     )
     review_dates = ma.fields.List(
         Date(),
         validate=count_between(),
-        metadata=doc("Dates of planned reviews."),
+        metadata=doc(
+            "Dates of planned reviews.",
+            da="Datoer for planlagt opfølgning.",
+            label="Review dates",
+            label_da="Datoer for opfølgning",
+        ),
     )
 
 
 class PhaseOutStepSchema(BaseSchema):
     """One step of the phase-out."""
 
-    date = Date(metadata=doc("When the step happens."))
+    date = Date(
+        metadata=doc(
+            "When the step happens.",
+            da="Hvornår trinnet sker.",
+            label="Date",
+            label_da="Dato",
+        )
+    )
     description = Text(
-        required=True, max_length=SHORT_MAX, metadata=doc("What happens.")
+        required=True,
+        max_length=SHORT_MAX,
+        metadata=doc(
+            "What happens.", da="Hvad der sker.", label="Step", label_da="Trin"
+        ),
     )
 
 
 class PhaseOutSchema(BaseSchema):
     """The time horizon and how the partnership ends or is handed over."""
 
-    horizon = Text(max_length=TEXT_MAX, metadata=doc("The partnership's time horizon."))
+    horizon = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "The partnership's time horizon.",
+            da="Partnerskabets tidshorisont.",
+            label="Time horizon",
+            label_da="Tidshorisont",
+        ),
+    )
     plan = Text(
         max_length=TEXT_MAX,
-        metadata=doc("The phase-out plan; required when a party is dependent."),
+        metadata=doc(
+            "The phase-out plan. Required when a party is dependent: it then "
+            "knows in good time how it will manage when the partnership ends.",
+            da=(
+                "Udfasningsplanen. Påkrævet, når en part er afhængig: så ved parten i"
+                " god tid, hvordan den klarer sig, når partnerskabet slutter."
+            ),
+            label="Phase-out plan",
+            label_da="Udfasningsplan",
+        ),
     )
-    steps = nested_list(PhaseOutStepSchema, metadata=doc("Steps of the phase-out."))
+    steps = nested_list(
+        PhaseOutStepSchema,
+        metadata=doc(
+            "Steps of the phase-out.",
+            da="Udfasningens trin.",
+            label="Steps",
+            label_da="Trin",
+        ),
+    )
     notice_months = Count(
-        minimum=0, maximum=120, metadata=doc("Months of notice before phase-out.")
+        minimum=0,
+        maximum=120,
+        metadata=doc(
+            "Months of notice before phase-out.",
+            da="Antal måneders varsel før udfasning.",
+            label="Notice (months)",
+            label_da="Varsel (måneder)",
+        ),
     )
 
 
@@ -196,21 +462,58 @@ class CapacityBuildingSchema(BaseSchema):
     beneficiary = Text(
         max_length=ID_MAX,
         required=True,
-        metadata=doc("Id of the party whose capacity grows."),
+        metadata=doc(
+            "Id of the party whose capacity grows.",
+            da="Den part, hvis kapacitet opbygges.",
+            label="Beneficiary",
+            label_da="Modtager",
+        ),
     )
     area = Text(
-        required=True, metadata=doc("Area such as fundraising or administration.")
+        required=True,
+        metadata=doc(
+            "Area such as fundraising or administration.",
+            da="Område, fx fundraising eller administration.",
+            label="Area",
+            label_da="Område",
+        ),
     )
-    measures = Text(max_length=TEXT_MAX, metadata=doc("What is done."))
-    responsible = Text(max_length=ID_MAX, metadata=doc("Id of the party that does it."))
+    measures = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What is done.", da="Hvad der gøres.", label="Measures", label_da="Tiltag"
+        ),
+    )
+    responsible = Text(
+        max_length=ID_MAX,
+        metadata=doc(
+            "Id of the party that does it.",
+            da="Den part, der gør det.",
+            label="Responsible",
+            label_da="Ansvarlig",
+        ),
+    )
 
 
 class TerminationSchema(BaseSchema):
     """How the agreement can be ended, as a last resort."""
 
-    notice_period = Text(metadata=doc("Notice period, such as 3 months."))
+    notice_period = Text(
+        metadata=doc(
+            "Notice period, such as 3 months.",
+            da="Opsigelsesvarsel, fx 3 måneder.",
+            label="Notice period",
+            label_da="Opsigelsesvarsel",
+        )
+    )
     conditions = Text(
-        max_length=TEXT_MAX, metadata=doc("When and how the agreement can be ended.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "When and how the agreement can be ended.",
+            da="Hvornår og hvordan aftalen kan opsiges.",
+            label="Conditions",
+            label_da="Betingelser",
+        ),
     )
 
 
@@ -220,16 +523,32 @@ class AgreementSchema(PartnershipSchema):
     vision = Text(
         required=True,
         max_length=TEXT_MAX,
-        metadata=doc("The world the partners want to see."),
+        metadata=doc(
+            "The world the partners want to see.",
+            da="Den verden, partnerne gerne vil se.",
+            label="Vision",
+            label_da="Vision",
+        ),
     )
     mission = Text(
-        max_length=TEXT_MAX, metadata=doc("What the partnership does to get there.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What the partnership does to get there.",
+            da="Hvad partnerskabet gør for at komme dertil.",
+            label="Mission",
+            label_da="Mission",
+        ),
     )
     bottom_lines = ma.fields.List(
         Choice(BOTTOM_LINES),
         validate=[*count_between(maximum=len(BOTTOM_LINES)), unique_items],
         metadata={
-            **doc("The bottom lines the partnership creates value on."),
+            **doc(
+                "The bottom lines the partnership creates value on.",
+                da="De bundlinjer, partnerskabet skaber værdi på.",
+                label="Bottom lines",
+                label_da="Bundlinjer",
+            ),
             "uniqueItems": True,
         },
     )
@@ -239,40 +558,121 @@ class AgreementSchema(PartnershipSchema):
         noun="goals",
         too_few="Give at least one goal.",
         required=True,
-        metadata=doc("Impact and relationship goals."),
+        metadata=doc(
+            "Impact and relationship goals, each with an indicator and a deadline.",
+            da="Effektmål og relationsmål, hver med indikator og frist.",
+            label="Goals",
+            label_da="Mål",
+        ),
     )
-    activities = nested_list(ActivitySchema, metadata=doc("Activities and timeline."))
-    milestones = nested_list(MilestoneSchema, metadata=doc("Dated milestones."))
+    activities = nested_list(
+        ActivitySchema,
+        metadata=doc(
+            "Activities and timeline.",
+            da="Aktiviteter og tidsplan.",
+            label="Activities",
+            label_da="Aktiviteter",
+        ),
+    )
+    milestones = nested_list(
+        MilestoneSchema,
+        metadata=doc(
+            "Dated milestones.",
+            da="Milepæle med dato.",
+            label="Milestones",
+            label_da="Milepæle",
+        ),
+    )
     roles = nested_list(
         RoleSchema,
         minimum=1,
         noun="roles",
         too_few="Give at least one role.",
         required=True,
-        metadata=doc("Who does what."),
+        metadata=doc(
+            "Who does what.",
+            da="Hvem gør hvad.",
+            label="Roles",
+            label_da="Roller og ansvar",
+        ),
     )
     governance = ma.fields.Nested(
-        GovernanceSchema, metadata=doc("How the partnership is steered.")
+        GovernanceSchema,
+        metadata=doc(
+            "How the partnership is steered.",
+            da="Hvordan partnerskabet styres.",
+            label="Governance",
+            label_da="Styring",
+        ),
     )
-    budget = ma.fields.Nested(BudgetSchema, metadata=doc("Contributions and funding."))
+    budget = ma.fields.Nested(
+        BudgetSchema,
+        metadata=doc(
+            "Contributions and funding.",
+            da="Bidrag og finansiering.",
+            label="Budget",
+            label_da="Budget",
+        ),
+    )
     follow_up = ma.fields.Nested(
-        FollowUpSchema, metadata=doc("How progress is reviewed.")
+        FollowUpSchema,
+        metadata=doc(
+            "How progress is reviewed.",
+            da="Hvordan fremdriften følges op.",
+            label="Follow-up",
+            label_da="Opfølgning",
+        ),
     )
     phase_out = ma.fields.Nested(
-        PhaseOutSchema, metadata=doc("Time horizon and phase-out plan.")
+        PhaseOutSchema,
+        metadata=doc(
+            "Time horizon and phase-out plan.",
+            da="Tidshorisont og udfasningsplan.",
+            label="Phase-out",
+            label_da="Udfasning",
+        ),
     )
     capacity_building = nested_list(
         CapacityBuildingSchema,
-        metadata=doc("Capacity building, required for each dependent party."),
+        metadata=doc(
+            "Capacity building (such as administration, fundraising, dealing with"
+            " authorities). Required for each dependent party: the stronger "
+            "partner takes responsibility for building the weaker one's capacity.",
+            da=(
+                "Kapacitetsopbygning (fx administration, fundraising, kontakt med "
+                "myndigheder). Påkrævet for hver afhængig part: den stærke partner "
+                "tager ansvar for at styrke den svagere."
+            ),
+            label="Capacity building",
+            label_da="Kapacitetsopbygning",
+        ),
     )
     communication = Text(
-        max_length=TEXT_MAX, metadata=doc("How the partners communicate externally.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "How the partners communicate externally.",
+            da="Hvordan partnerne kommunikerer udadtil.",
+            label="Communication",
+            label_da="Kommunikation",
+        ),
     )
     termination = ma.fields.Nested(
-        TerminationSchema, metadata=doc("How the agreement can be ended.")
+        TerminationSchema,
+        metadata=doc(
+            "How the agreement can be ended.",
+            da="Hvordan aftalen kan bringes til ophør – som sidste udvej.",
+            label="Termination",
+            label_da="Ophør",
+        ),
     )
     disputes = Text(
-        max_length=TEXT_MAX, metadata=doc("How disagreements are resolved.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "How disagreements are resolved.",
+            da="Hvordan uenigheder løses.",
+            label="Disputes",
+            label_da="Uenigheder",
+        ),
     )
 
     @ma.validates_schema(skip_on_field_errors=False, pass_original=True)

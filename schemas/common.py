@@ -80,10 +80,32 @@ def _is_empty(value: Any) -> bool:
 class PersonSchema(BaseSchema):
     """A person: representative, contact person or recipient."""
 
-    name = Text(required=True, metadata=doc("Full name."))
-    title = Text(metadata=doc("Job title or role in the organisation."))
-    email = Email(metadata=doc("E-mail address."))
-    phone = Text(max_length=PHONE_MAX, metadata=doc("Phone number, as written."))
+    name = Text(
+        required=True,
+        metadata=doc("Full name.", da="Fulde navn.", label="Name", label_da="Navn"),
+    )
+    title = Text(
+        metadata=doc(
+            "Job title or role in the organisation.",
+            da="Stilling eller rolle i organisationen.",
+            label="Job title",
+            label_da="Stilling",
+        )
+    )
+    email = Email(
+        metadata=doc(
+            "E-mail address.", da="E-mailadresse.", label="E-mail", label_da="E-mail"
+        )
+    )
+    phone = Text(
+        max_length=PHONE_MAX,
+        metadata=doc(
+            "Phone number, as written.",
+            da="Telefonnummer, som det skal stå.",
+            label="Phone",
+            label_da="Telefon",
+        ),
+    )
 
 
 class PartySchema(BaseSchema):
@@ -91,33 +113,117 @@ class PartySchema(BaseSchema):
 
     id = Identifier(
         required=True,
-        metadata=doc("Short id other fields use to refer to this party."),
+        metadata=doc(
+            "Short id other fields use to refer to this party.",
+            da="Kort id, som andre felter bruger til at henvise til parten.",
+            label="Id",
+            label_da="Id",
+        ),
     )
-    name = Text(required=True, metadata=doc("The organisation's name."))
-    sector = Choice(SECTORS, metadata=doc("Public, private or voluntary sector."))
+    name = Text(
+        required=True,
+        metadata=doc(
+            "The organisation's name.",
+            da="Organisationens navn.",
+            label="Name of the organisation",
+            label_da="Organisationens navn",
+        ),
+    )
+    sector = Choice(
+        SECTORS,
+        metadata=doc(
+            "Public, private or voluntary sector.",
+            da="Offentlig, privat eller frivillig sektor.",
+            label="Sector",
+            label_da="Sektor",
+        ),
+    )
     registration_number = Text(
-        max_length=CODE_MAX, metadata=doc("Company or registration number (CVR).")
+        max_length=CODE_MAX,
+        metadata=doc(
+            "Company or registration number (CVR).",
+            da="CVR- eller registreringsnummer.",
+            label="Registration number (CVR)",
+            label_da="CVR-nummer",
+        ),
     )
-    address = Text(max_length=SHORT_MAX, metadata=doc("Postal address, one line."))
-    country = Country(metadata=doc("ISO 3166-1 alpha-2 country code, such as DK."))
-    website = Url(metadata=doc("The organisation's website (http or https)."))
+    address = Text(
+        max_length=SHORT_MAX,
+        metadata=doc(
+            "Postal address, one line.",
+            da="Postadresse på én linje.",
+            label="Address",
+            label_da="Adresse",
+        ),
+    )
+    country = Country(
+        metadata=doc(
+            "ISO 3166-1 alpha-2 country code, such as DK.",
+            da="Landekode efter ISO 3166-1 alpha-2, fx DK.",
+            label="Country",
+            label_da="Land",
+        )
+    )
+    website = Url(
+        metadata=doc(
+            "The organisation's website (http or https).",
+            da="Organisationens hjemmeside (http eller https).",
+            label="Website",
+            label_da="Hjemmeside",
+        )
+    )
     representative = ma.fields.Nested(
-        PersonSchema, metadata=doc("The person who signs for the party.")
+        PersonSchema,
+        metadata=doc(
+            "The person who signs for the party.",
+            da="Den person, der skriver under for parten.",
+            label="Representative",
+            label_da="Repræsentant",
+        ),
     )
     contact_person = ma.fields.Nested(
-        PersonSchema, metadata=doc("Day-to-day contact person.")
+        PersonSchema,
+        metadata=doc(
+            "Day-to-day contact person.",
+            da="Kontaktperson i det daglige.",
+            label="Contact person",
+            label_da="Kontaktperson",
+        ),
     )
     contributions = text_list(
-        metadata=doc("What the party brings: money, rooms, skills, networks …")
+        metadata=doc(
+            "What the party brings: money, rooms, skills, networks …",
+            da="Hvad parten bidrager med: penge, lokaler, kompetencer, netværk …",
+            label="Contributions",
+            label_da="Bidrag",
+        )
     )
     expectations = Text(
-        max_length=TEXT_MAX, metadata=doc("What the party expects to get out of it.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What the party expects to get out of it.",
+            da="Hvad parten forventer at få ud af partnerskabet.",
+            label="Expectations",
+            label_da="Forventninger",
+        ),
     )
     dependent = Flag(
         load_default=False,
         metadata=doc(
-            "True when the party depends heavily on its partners; the agreement "
-            "then needs a phase-out plan and capacity building for it."
+            "True when the party depends heavily on its partners (no other "
+            "significant funding, its work centred on what they send). The "
+            "agreement then needs capacity building for it and a phase-out plan "
+            "that starts well before the partnership ends, so the end does not "
+            "leave it stranded.",
+            da=(
+                "Sæt kryds, hvis parten er stærkt afhængig af sine partnere (ingen "
+                "anden væsentlig finansiering, aktiviteterne centreret om det, de "
+                "andre sender). Så skal aftalen opbygge partens kapacitet og have en "
+                "udfasningsplan, der begynder i god tid før partnerskabet slutter, så"
+                " parten ikke står alene tilbage."
+            ),
+            label="Depends on its partners",
+            label_da="Afhængig af partnerne",
         ),
     )
 
@@ -125,9 +231,31 @@ class PartySchema(BaseSchema):
 class TermSchema(BaseSchema):
     """When the partnership starts and ends, and how it may be renewed."""
 
-    start_date = Date(metadata=doc("First day of the partnership."))
-    end_date = Date(metadata=doc("Last day of the partnership; after start_date."))
-    renewal = Text(max_length=TEXT_MAX, metadata=doc("How and when to renew."))
+    start_date = Date(
+        metadata=doc(
+            "First day of the partnership.",
+            da="Partnerskabets første dag.",
+            label="Start date",
+            label_da="Startdato",
+        )
+    )
+    end_date = Date(
+        metadata=doc(
+            "Last day of the partnership; after start_date.",
+            da="Partnerskabets sidste dag; efter startdatoen.",
+            label="End date",
+            label_da="Slutdato",
+        )
+    )
+    renewal = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "How and when to renew.",
+            da="Hvordan og hvornår aftalen kan fornyes.",
+            label="Renewal",
+            label_da="Fornyelse",
+        ),
+    )
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _ends_after_start(self, data: Mapping[str, Any], **kwargs: Any) -> None:
@@ -140,20 +268,47 @@ class TermSchema(BaseSchema):
 class SigningSchema(BaseSchema):
     """Place and date of signing."""
 
-    place = Text(metadata=doc("Where the document is signed."))
-    date = Date(metadata=doc("When the document is signed."))
+    place = Text(
+        metadata=doc(
+            "Where the document is signed.",
+            da="Hvor dokumentet underskrives.",
+            label="Place",
+            label_da="Sted",
+        )
+    )
+    date = Date(
+        metadata=doc(
+            "When the document is signed.",
+            da="Hvornår dokumentet underskrives.",
+            label="Date",
+            label_da="Dato",
+        )
+    )
 
 
 class DocumentSchema(BaseSchema):
     """Fields every kind of document has."""
 
     language = Choice(
-        LANGUAGES, load_default="da", metadata=doc("Language of the document.")
+        LANGUAGES,
+        load_default="da",
+        metadata=doc(
+            "Language of the document.",
+            da="Dokumentets sprog.",
+            label="Language",
+            label_da="Sprog",
+        ),
     )
     extra = Extra(
         metadata=doc(
             "Free-form values for custom templates: identifier keys, any JSON "
-            "values, at most 5 levels deep, 1000 values and 64 KiB of text."
+            "values, at most 5 levels deep, 1000 values and 64 KiB of text.",
+            da=(
+                "Frie værdier til egne skabeloner: nøgler som id'er, alle JSON-"
+                "værdier, højst 5 niveauer, 1000 værdier og 64 KiB tekst."
+            ),
+            label="Extra values",
+            label_da="Ekstra værdier",
         )
     )
 
@@ -161,14 +316,33 @@ class DocumentSchema(BaseSchema):
 class PartnershipSchema(DocumentSchema):
     """Fields shared by the agreement and the understanding paper."""
 
-    title = Text(required=True, metadata=doc("Title of the document."))
+    title = Text(
+        required=True,
+        metadata=doc(
+            "Title of the document.",
+            da="Dokumentets titel.",
+            label="Title",
+            label_da="Titel",
+        ),
+    )
     reference = Text(
-        max_length=CODE_MAX, metadata=doc("Your own reference or case number.")
+        max_length=CODE_MAX,
+        metadata=doc(
+            "Your own reference or case number.",
+            da="Jeres egen reference eller journalnummer.",
+            label="Reference",
+            label_da="Reference",
+        ),
     )
     partnership_type = Choice(
         PARTNERSHIP_TYPES,
         load_default="partnership",
-        metadata=doc("How tightly the parties work together, loosest first."),
+        metadata=doc(
+            "How tightly the parties work together, loosest first.",
+            da="Hvor tæt parterne arbejder sammen, løsest først.",
+            label="Type of partnership",
+            label_da="Samarbejdsform",
+        ),
     )
     parties = nested_list(
         PartySchema,
@@ -176,20 +350,56 @@ class PartnershipSchema(DocumentSchema):
         noun="parties",
         too_few="A partnership needs at least two parties.",
         required=True,
-        metadata=doc("The organisations taking part; at least two, unique ids."),
+        metadata=doc(
+            "The organisations taking part; at least two, unique ids.",
+            da="De organisationer, der er med; mindst to.",
+            label="Parties",
+            label_da="Parter",
+        ),
     )
     background = Text(
-        max_length=TEXT_MAX, metadata=doc("Why the partnership came about.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "Why the partnership came about.",
+            da="Hvorfor partnerskabet er opstået.",
+            label="Background",
+            label_da="Baggrund",
+        ),
     )
     vision = Text(
-        max_length=TEXT_MAX, metadata=doc("The world the partners want to see.")
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "The world the partners want to see.",
+            da="Den verden, partnerne gerne vil se.",
+            label="Vision",
+            label_da="Vision",
+        ),
     )
     values = text_list(
-        metadata=doc("Shared values to return to when disagreements arise.")
+        metadata=doc(
+            "Shared values to return to when disagreements arise.",
+            da="Fælles værdier at vende tilbage til, når der opstår uenighed.",
+            label="Shared values",
+            label_da="Fælles værdier",
+        )
     )
-    term = ma.fields.Nested(TermSchema, metadata=doc("Start, end and renewal."))
+    term = ma.fields.Nested(
+        TermSchema,
+        metadata=doc(
+            "Start, end and renewal.",
+            da="Start, slut og fornyelse.",
+            label="Term",
+            label_da="Periode",
+        ),
+    )
     signing = ma.fields.Nested(
-        SigningSchema, metadata=doc("Place and date of signing.")
+        SigningSchema,
+        metadata=doc(
+            "Place and date of signing.",
+            da="Sted og dato for underskrift.",
+            label="Signing",
+            label_da="Underskrift",
+        ),
     )
 
     @ma.validates_schema(skip_on_field_errors=False, pass_original=True)

@@ -90,6 +90,10 @@ def _init_api(app: Flask) -> None:
     templates.document_security(api)
     app.register_blueprint(health.blp)
 
+    from service.web import blp as web
+
+    app.register_blueprint(web)
+
 
 def _init_cors(app: Flask) -> None:
     origins = app.config["CORS_ORIGINS"]

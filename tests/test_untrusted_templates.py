@@ -195,20 +195,27 @@ def test_health_and_builtin_renders_answer_while_uploads_run(
         with app.test_client() as other:
             results.append(render_with(other, key, template_id).status_code)
 
+    def health_and_builtin() -> tuple[int, int]:
+        health = client.get("/healthz")
+        builtin = client.post(
+            "/v1/documents/agreement",
+            data=json.dumps(load_example("agreement.da.json"), default=str),
+            content_type="application/json",
+        )
+        return health.status_code, builtin.status_code
+
+    # Built-in templates prepared first: what is measured is waiting, not
+    # preparing (which a busy machine can stretch towards the deadline).
+    assert health_and_builtin() == (200, 200)
     threads = [threading.Thread(target=slow_render) for _ in range(2)]
     cpu = time.process_time()
     for thread in threads:
         thread.start()
-    health = client.get("/healthz")
-    builtin = client.post(
-        "/v1/documents/agreement",
-        data=json.dumps(load_example("agreement.da.json"), default=str),
-        content_type="application/json",
-    )
+    answers = health_and_builtin()
     finished_while_busy = all(thread.is_alive() for thread in threads)
     for thread in threads:
         thread.join()
-    assert (health.status_code, builtin.status_code) == (200, 200)
+    assert answers == (200, 200)
     assert finished_while_busy
     assert results == [422, 422]  # both stopped at the deadline
     assert time.process_time() - cpu < 2.0

@@ -83,3 +83,31 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A CLI runner for ``app``'s commands."""
     return app.test_cli_runner()
+
+
+#: Skips CI may take: the case itself has nothing to test, whatever is installed.
+SKIPS_CI_ALLOWS = ("has no input that can be made invalid",)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    """Under CI (``CI=true``) a test skipped for a missing tool fails instead.
+
+    Locally a missing Chromium, LibreOffice, PostgreSQL or Redis skips its
+    tests; on CI every tool is installed by the project's scripts, so such a
+    skip means an install step is missing and must not pass unnoticed.
+    """
+    report = yield
+    if (
+        os.environ.get("CI") == "true"
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+        and not any(reason in str(report.longrepr) for reason in SKIPS_CI_ALLOWS)
+    ):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"Skipped on CI, where every tool must be installed: {report.longrepr}"
+        )
+    return report

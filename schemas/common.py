@@ -84,6 +84,24 @@ class PersonSchema(BaseSchema):
     title = Text(metadata=doc("Job title or role in the organisation."))
     email = Email(metadata=doc("E-mail address."))
     phone = Text(max_length=PHONE_MAX, metadata=doc("Phone number, as written."))
+    salutation = Text(
+        max_length=CODE_MAX,
+        metadata=doc(
+            "Form of address for an English letter, such as Ms or Dr: the letter "
+            'then opens "Dear Ms Mushi".',
+            da="Tiltaleform i et engelsk brev, fx Ms eller Dr: brevet indledes så "
+            'med "Dear Ms Mushi".',
+            label="Salutation",
+            label_da="Tiltale",
+        ),
+    )
+
+
+class SigningSchema(BaseSchema):
+    """Place and date of signing."""
+
+    place = Text(metadata=doc("Where the document is signed."))
+    date = Date(metadata=doc("When the document is signed."))
 
 
 class PartySchema(BaseSchema):
@@ -120,6 +138,17 @@ class PartySchema(BaseSchema):
             "then needs a phase-out plan and capacity building for it."
         ),
     )
+    signing = ma.fields.Nested(
+        SigningSchema,
+        metadata=doc(
+            "Where and when this party signs; without it the party's signature "
+            "block has a blank place-and-date line to fill in by hand.",
+            da="Hvor og hvornår parten skriver under; uden det får partens "
+            "underskriftsfelt en tom linje til sted og dato.",
+            label="Place and date of signing",
+            label_da="Sted og dato for underskrift",
+        ),
+    )
 
 
 class TermSchema(BaseSchema):
@@ -135,13 +164,6 @@ class TermSchema(BaseSchema):
         if start is not None and end is not None and end <= start:
             message = f"Must be after start_date ({start.isoformat()})."
             raise ma.ValidationError(message, "end_date")
-
-
-class SigningSchema(BaseSchema):
-    """Place and date of signing."""
-
-    place = Text(metadata=doc("Where the document is signed."))
-    date = Date(metadata=doc("When the document is signed."))
 
 
 class DocumentSchema(BaseSchema):

@@ -30,6 +30,9 @@ MAX_MEETING_MINUTES = 240
 class SenderSchema(PartySchema):
     """The writing organisation; its representative signs the letter."""
 
+    class Meta(PartySchema.Meta):
+        exclude = ("signing",)  # a letter has no signature block with places
+
     id = Identifier(metadata=doc("Optional short id of the organisation."))
 
 

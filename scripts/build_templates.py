@@ -23,11 +23,13 @@ which docxtpl removes; every table cell keeps at least one plain paragraph.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +94,27 @@ class Column:
     value: str
     amount: bool = False
     bold: bool = False
+
+
+#: A total row: its cells (``None`` joins a cell to the one on its left), or
+#: ``(loop, cells)`` for a row repeated per element of ``loop``.
+Total = Sequence[str | None] | tuple[str, Sequence[str | None]]
+
+
+def _drop_cells(total: Total, dropped: set[int]) -> Total:
+    """A total row without the cells of the ``dropped`` columns; a dropped cell's
+    text moves right when the cell it joined would otherwise lose it."""
+    loop, cells = total if isinstance(total, tuple) else (None, total)
+    cells = list(cells)
+    for index in sorted(dropped):
+        if (
+            cells[index] is not None
+            and index + 1 < len(cells)
+            and (cells[index + 1] is None)
+        ):
+            cells[index + 1] = cells[index]
+    kept = [cell for index, cell in enumerate(cells) if index not in dropped]
+    return (loop, kept) if loop is not None else kept
 
 
 #: Schema order of the children Word insists on (CT_PPr, CT_TblPr).
@@ -549,10 +572,46 @@ class Template:
         self,
         columns: Sequence[Column],
         loop: str,
-        totals: Sequence[Sequence[str | None]] = (),
+        totals: Sequence[Total] = (),
+        *,
+        optional: Mapping[int, str] | None = None,
+        grow: int = 0,
     ) -> None:
         """A table with a repeated header row, one row per element of ``loop``
-        and optional total rows (``None`` joins a cell to the one on its left)."""
+        and optional total rows (``None`` joins a cell to the one on its left;
+        a ``(loop, cells)`` total is repeated per element of its loop).
+
+        ``optional`` maps a column's index to the condition under which some row
+        has a value in it: the template then holds one table per combination,
+        and a column no row fills is left out, its width given to column
+        ``grow``.
+        """
+        if not optional:
+            self._data_table(columns, loop, totals)
+            return
+        indices = sorted(optional)
+        first = True
+        for shown in itertools.product((True, False), repeat=len(indices)):
+            dropped = {i for i, on in zip(indices, shown, strict=True) if not on}
+            condition = " and ".join(
+                f"({optional[i]})" if on else f"not ({optional[i]})"
+                for i, on in zip(indices, shown, strict=True)
+            )
+            self.tag(f"{'if' if first else 'elif'} {condition}")
+            first = False
+            kept = [c for i, c in enumerate(columns) if i not in dropped]
+            extra = sum(columns[i].width for i in dropped)
+            target = columns[grow]
+            kept = [
+                dataclasses.replace(c, width=c.width + extra) if c is target else c
+                for c in kept
+            ]
+            self._data_table(kept, loop, [_drop_cells(t, dropped) for t in totals])
+        self.tag("endif")
+
+    def _data_table(
+        self, columns: Sequence[Column], loop: str, totals: Sequence[Total]
+    ) -> None:
         widths = [column.width for column in columns]
         table = self._table(widths, rows=1)
         header = table.rows[0]
@@ -569,22 +628,29 @@ class Template:
             paragraph = self._fill_cell(
                 cell, column.value, style=style, bold=column.bold
             )
-            # A table with totals stays whole (up to a page): lines and sums
-            # read together.
-            paragraph.paragraph_format.keep_with_next = bool(totals) or None
+            # A table stays whole up to a page: a short table never splits
+            # one row and one, and lines and sums read together.
+            paragraph.paragraph_format.keep_with_next = True
         self._tag_row(table, "endfor")
         for total in totals:
+            if isinstance(total, tuple):
+                total_loop, cells = total
+                self._tag_row(table, f"for {total_loop}")
+            else:
+                cells = total
             row = table.add_row()
-            for index, (cell, text) in enumerate(zip(row.cells, total, strict=True)):
+            for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
                 if text is None:
                     continue
                 span_end = index
-                while span_end + 1 < len(total) and total[span_end + 1] is None:
+                while span_end + 1 < len(cells) and cells[span_end + 1] is None:
                     span_end += 1
                 if span_end > index:
                     cell = cell.merge(row.cells[span_end])
                 style = "TableAmount" if columns[span_end].amount else "TableText"
                 self._fill_cell(cell, text, style=style)
+            if isinstance(total, tuple):
+                self._tag_row(table, "endfor")
         for row in table.rows:
             self._cant_split(row)
         self._look(table, first_row=True, last_row=bool(totals), first_column=False)
@@ -594,7 +660,8 @@ class Template:
         shown only when it holds, and the table only when some row is shown.
 
         Each row is (label, value paragraphs, condition). A value paragraph may be
-        "IF condition::text" to appear only when the condition holds.
+        "IF condition::text" to appear only when the condition holds, or
+        "FOR item in items::text" to appear once per item.
         """
         conditions = [condition for _, _, condition in rows]
         table_condition = (
@@ -610,11 +677,15 @@ class Template:
             self._fill_cell(row.cells[0], label)
             cell = row.cells[1]
             for index, value in enumerate(values):
-                if value.startswith("IF "):
-                    value_condition, value = value[3:].split("::", 1)
-                    cell.add_paragraph(f"{{%p if {value_condition} %}}")
+                if value.startswith(("IF ", "FOR ")):
+                    keyword, rest = value.split(" ", 1)
+                    statement, value = rest.split("::", 1)
+                    if index == 0:
+                        self._fill_cell(cell, f"{{%p {keyword.lower()} {statement} %}}")
+                    else:
+                        cell.add_paragraph(f"{{%p {keyword.lower()} {statement} %}}")
                     cell.add_paragraph(value, style=self._style("TableText"))
-                    cell.add_paragraph("{%p endif %}")
+                    cell.add_paragraph(f"{{%p end{keyword.lower()} %}}")
                 elif index == 0:
                     self._fill_cell(cell, value)
                 else:
@@ -628,57 +699,23 @@ class Template:
             self.tag("endif")
 
     def signature_table(self) -> None:
-        """One column per party (``{%tc for %}``), rows kept on one page."""
-        words = self.words
-        # Three template columns: loop start, the party's cell, loop end. docxtpl
-        # repeats the middle cell and fix_tables spreads the page width over them.
-        width = TEXT_WIDTH // 3
-        table = self._table([width] * 3, rows=3)
+        """A grid of signer blocks, two to a row, for any number of parties.
+
+        Each block (for whom, place and date, signature line, name and title)
+        sits in one cell of a row that cannot split, so a signer's block never
+        breaks across pages. The place and date are the party's own
+        (``party.signing``), else the document's (``signing``), else a blank
+        line to fill in by hand; a date never breaks inside.
+        """
+        half = TEXT_WIDTH // 2
+        table = self._table([half, TEXT_WIDTH - half], rows=0)
+        self._tag_row(table, "for pair in parties|batch(2)")
+        row = table.add_row()
+        for index, cell in enumerate(row.cells):
+            self._signer_block(cell, f"pair[{index}]")
+        self._tag_row(table, "endfor")
         for row in table.rows:
-            for cell in row.cells:
-                tc_pr = cell._tc.get_or_add_tcPr()
-                for width_element in tc_pr.findall(qn("w:tcW")):
-                    tc_pr.remove(width_element)
-        place_and_date = (
-            "{% if signing.place or signing.date %}{{ signing.place }}"
-            "{% if signing.place and signing.date %}, {% endif %}"
-            "{{ signing.date|date|replace(' ', '\\u00a0') }}{% endif %}"
-        )
-        contents = [
-            [(words["sign_for"], "TableText", True)],
-            [
-                (place_and_date, "SignatureField", False),
-                (words["place_and_date"], "TableText", False),
-            ],
-            [
-                (
-                    "{% if party.representative.name %}"
-                    "{{ party.representative.name }}{% else %}"
-                    f"{words['name_and_title']}{{% endif %}}",
-                    "SignatureLine",
-                    False,
-                ),
-            ],
-        ]
-        for row, paragraphs in zip(table.rows, contents, strict=True):
-            self._fill_cell(row.cells[0], "{%tc for party in parties %}")
-            self._fill_cell(row.cells[2], "{%tc endfor %}")
-            cell = row.cells[1]
-            for index, (text, style, bold) in enumerate(paragraphs):
-                if index == 0:
-                    paragraph = self._fill_cell(cell, text, style=style, bold=bold)
-                else:
-                    paragraph = cell.add_paragraph(style=self._style(style))
-                    paragraph.add_run(text).bold = bold
-            if row is not table.rows[-1]:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-        title_cell = table.rows[2].cells[1]
-        title_cell.add_paragraph("{%p if party.representative.title %}")
-        title_cell.add_paragraph(
-            "{{ party.representative.title }}", style=self._style("TableText")
-        )
-        title_cell.add_paragraph("{%p endif %}")
+            self._cant_split(row)
         properties = table._tbl.tblPr
         _put(properties, (
             '<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/>'
@@ -687,9 +724,52 @@ class Template:
         ), TBLPR_ORDER)  # fmt: skip
         _put(properties, (
             '<w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
-            '<w:right w:w="340" w:type="dxa"/></w:tblCellMar>'
+            '<w:right w:w="567" w:type="dxa"/></w:tblCellMar>'
         ), TBLPR_ORDER)  # fmt: skip
         self._look(table, first_row=False, last_row=False, first_column=False)
+
+    def _signer_block(self, cell, party: str) -> None:
+        """One signer's block in ``cell``; ``party`` is a Jinja expression that
+        may be undefined (the empty half of the last row)."""
+        words = self.words
+
+        def place_and_date(source: str) -> str:
+            return (
+                f"{{{{ [{source}.place, {source}.date|date|replace(' ', '\u00a0')]"
+                "|select|join(', ') }}"
+            )
+
+        lines: list[tuple[str, str, bool]] = [
+            (f"{{%p if {party} is defined %}}", "TableText", False),
+            (words["sign_for"].replace("party.", f"{party}."), "TableText", True),
+            (
+                f"{{% if {party}.signing %}}{place_and_date(f'{party}.signing')}"
+                f"{{% elif signing %}}{place_and_date('signing')}{{% endif %}}",
+                "SignatureField",
+                False,
+            ),
+            (words["place_and_date"], "TableText", False),
+            (
+                f"{{% if {party}.representative.name %}}"
+                f"{{{{ {party}.representative.name }}}}{{% else %}}"
+                f"{words['name_and_title']}{{% endif %}}",
+                "SignatureLine",
+                False,
+            ),
+            (f"{{%p if {party}.representative.title %}}", "TableText", False),
+            (f"{{{{ {party}.representative.title }}}}", "TableText", False),
+            ("{%p endif %}", "TableText", False),
+            ("{%p endif %}", "TableText", False),
+        ]
+        for index, (text, style, bold) in enumerate(lines):
+            if index == 0:
+                paragraph = self._fill_cell(cell, text, style=style, bold=bold)
+            else:
+                paragraph = cell.add_paragraph(style=self._style(style))
+                paragraph.add_run(text).bold = bold
+            paragraph.paragraph_format.keep_with_next = True
+        # docxtpl removes the {%p %} paragraphs; a cell needs one paragraph left.
+        cell.add_paragraph(style=self._style("TableText"))
 
     def closing_paragraph(self) -> None:
         """Word needs a paragraph after a final table; keep it tiny."""
@@ -784,15 +864,19 @@ def person(path: str) -> list[str]:
 
 
 def title_block(t: Template, kicker: str) -> None:
-    """Document type, title and the key facts: reference, type, parties, period."""
+    """Document type, title and the key facts: reference, type, parties, period.
+
+    The document type is left out when the title already says it.
+    """
     w = t.words
-    t.paragraph(kicker, "Kicker")
+    with t.when(f"'{kicker.lower()}' not in title|lower"):
+        t.paragraph(kicker, "Kicker")
     t.paragraph("{{ title }}", "Title")
     t.key_value_table([
         (w["reference"], ["{{ reference }}"], "reference"),
         (w["partnership_type"], ["{{ partnership_type|label|capitalize }}"],
          "partnership_type"),
-        (w["parties"], ["{{ parties|map(attribute='name')|join_and }}"], None),
+        (w["parties"], ["FOR party in parties::{{ party.name }}"], None),
         (w["period"], [period("term.start_date", "term.end_date", w)],
          "term.start_date or term.end_date"),
     ])  # fmt: skip
@@ -806,16 +890,26 @@ PARTY_DETAILS = " or ".join(
         "contact_person contributions expectations dependent"
     ).split()
 )
+#: True when a party's name holds a comma: a joined list would be ambiguous.
+COMMA_IN_NAMES = "',' in parties|map(attribute='name')|join('')"
 
 
 def parties_section(
-    t: Template, between: str, dependent_note: str | None = None
+    t: Template,
+    between: str,
+    between_list: str,
+    dependent_note: str | None = None,
 ) -> None:
     """Who the parties are, then one subsection per party with its facts,
     contributions and expectations."""
     w = t.words
     t.heading(w["parties"])
+    t.tag(f"if {COMMA_IN_NAMES}")
+    t.paragraph(between_list, keep_with_next=True)
+    t.bullets("parties", "party", "{{ party.name }}")
+    t.tag("else")
     t.paragraph(between)
+    t.tag("endif")
     with t.each("party in parties"), t.when(PARTY_DETAILS):
         t.heading("{{ party.name }}", 2)
         t.key_value_table([
@@ -870,27 +964,47 @@ def signatures_section(t: Template, intro: str) -> None:
 
 def agreement_parties(t: Template, a: dict[str, str]) -> None:
     """The parties, with a note on each dependent party."""
-    parties_section(t, a["between"], dependent_note=a["dependent_note"])
+    parties_section(
+        t, a["between"], a["between_list"], dependent_note=a["dependent_note"]
+    )
 
 
 def agreement_background(t: Template, a: dict[str, str]) -> None:
-    """Background, vision and mission, bottom lines."""
+    """Background, vision and mission, bottom lines.
+
+    The heading names what is there; the run-in labels appear only when both
+    vision and mission do.
+    """
     text_section(t, t.words["background"], "background")
     with t.when("vision or mission"):
-        t.heading(a["vision_mission"])
-        with t.when("vision"):
-            t.paragraph(t.words["vision"], "Label")
-            t.paragraph("{{ vision }}")
-        with t.when("mission"):
-            t.paragraph(a["mission"], "Label")
-            t.paragraph("{{ mission }}")
+        t.heading(
+            f"{{% if vision and mission %}}{a['vision_mission']}"
+            f"{{% elif vision %}}{t.words['vision']}{{% else %}}{a['mission']}"
+            "{% endif %}"
+        )
+        for field, label in (("vision", t.words["vision"]), ("mission", a["mission"])):
+            with t.when(field):
+                with t.when("vision and mission"):
+                    t.paragraph(label, "Label")
+                t.paragraph(f"{{{{ {field} }}}}")
     with t.when("bottom_lines"):
         t.heading(a["bottom_lines"])
         t.paragraph(a["bottom_lines_text"])
 
 
+def _every(items: str, attribute: str) -> str:
+    """Jinja condition: every element of ``items`` has ``attribute``."""
+    return f"not {items}|rejectattr('{attribute}')|list"
+
+
+def _some(items: str, attribute: str) -> str:
+    """Jinja condition: some element of ``items`` has ``attribute``."""
+    return f"{items}|selectattr('{attribute}')|list"
+
+
 def agreement_goals(t: Template, a: dict[str, str]) -> None:
-    """Impact and relationship goals in two tables."""
+    """Impact and relationship goals: one table, or two subsections when the
+    agreement has both kinds. Indicator and deadline columns only when filled."""
     columns = [
         Column(a["goal"], 3770, "{{ goal.description }}"),
         Column(a["indicator"], 3200, "{{ goal.indicator }}"),
@@ -898,19 +1012,39 @@ def agreement_goals(t: Template, a: dict[str, str]) -> None:
     ]
     with t.when("impact_goals or relationship_goals"):
         t.heading(a["goals"])
+        every_indicator, every_deadline = (
+            _every("goals", "indicator"),
+            _every("goals", "deadline"),
+        )
+        t.tag(f"if {every_indicator} and {every_deadline}")
         t.paragraph(a["goals_intro"], keep_with_next=True)
+        t.tag(f"elif {every_indicator}")
+        t.paragraph(a["goals_intro_indicator"], keep_with_next=True)
+        t.tag(f"elif {every_deadline}")
+        t.paragraph(a["goals_intro_deadline"], keep_with_next=True)
+        t.tag("endif")
         for kind in ("impact", "relationship"):
-            with t.when(f"{kind}_goals"):
-                t.heading(a[f"{kind}_goals"], 2)
+            goals = f"{kind}_goals"
+            with t.when(goals):
+                with t.when("impact_goals and relationship_goals"):
+                    t.heading(a[f"{kind}_goals"], 2)
                 t.paragraph(a[f"{kind}_intro"], keep_with_next=True)
-                t.data_table(columns, f"goal in {kind}_goals")
+                t.data_table(
+                    columns,
+                    f"goal in {goals}",
+                    optional={
+                        1: _some(goals, "indicator"),
+                        2: _some(goals, "deadline"),
+                    },
+                )
 
 
 def agreement_activities(t: Template, a: dict[str, str]) -> None:
     """Activities with responsible parties and periods; milestones."""
     with t.when("activities"):
         t.heading(a["activities"])
-        t.paragraph(a["activities_intro"], keep_with_next=True)
+        with t.when(_some("activities", "responsible")):
+            t.paragraph(a["activities_intro"], keep_with_next=True)
         t.data_table(
             [
                 Column(a["activity"], 1900, "{{ activity.title }}", bold=True),
@@ -918,7 +1052,9 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
                 Column(
                     t.words["responsible"],
                     1900,
-                    "{{ activity.responsible|party_names|join_and }}",
+                    "{% if activity.responsible %}"
+                    "{{ activity.responsible|party_names|join('\\n') }}"
+                    f"{{% else %}}{t.words['jointly']}{{% endif %}}",
                 ),
                 Column(
                     t.words["period"],
@@ -927,6 +1063,12 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
                 ),
             ],
             "activity in activities",
+            optional={
+                1: _some("activities", "description"),
+                2: _some("activities", "responsible"),
+                3: f"{_some('activities', 'start')} or {_some('activities', 'end')}",
+            },
+            grow=1,
         )
     with t.when("milestones"):
         t.heading(a["milestones"])
@@ -942,12 +1084,17 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
         )
 
 
+#: Roles that say something beyond the party's name.
+DESCRIBED_ROLES = f"{_some('roles', 'title')} or {_some('roles', 'responsibilities')}"
+
+
 def agreement_roles(t: Template, a: dict[str, str]) -> None:
-    """Each party's role and responsibilities."""
-    with t.when("roles"):
+    """Each party's role and responsibilities (roles that only name a party
+    say nothing and are left out)."""
+    with t.when(DESCRIBED_ROLES):
         t.heading(a["roles"])
         t.paragraph(a["roles_intro"], keep_with_next=True)
-        with t.each("role in roles"):
+        with t.each("role in roles"), t.when("role.title or role.responsibilities"):
             t.paragraph(
                 "{{ role.party|party_name }}{% if role.title %} – {{ role.title }}"
                 "{% endif %}",
@@ -969,12 +1116,19 @@ def agreement_governance(t: Template, a: dict[str, str]) -> None:
             t.labelled(a[label], f"{{{{ governance.{field} }}}}", f"governance.{field}")
 
 
+#: External funding that may still be refused.
+PENDING_FUNDING = (
+    "budget.external_funding|selectattr('status', 'in', ['planned', 'applied'])|list"
+)
+
+
 def agreement_budget(t: Template, a: dict[str, str]) -> None:
-    """Budget lines, totals per party and external funding."""
+    """Budget lines with their period and the parties' commitment, totals per
+    party, external funding with subtotals by status and what a refusal means."""
     with t.when("budget.lines or budget.external_funding"):
         t.heading(a["budget"])
-        t.paragraph(a["budget_intro"], keep_with_next=True)
         with t.when("budget.lines"):
+            t.paragraph(a["budget_intro"], keep_with_next=True)
             t.data_table(
                 [
                     Column(a["item"], 3870, "{{ line.description }}"),
@@ -991,24 +1145,30 @@ def agreement_budget(t: Template, a: dict[str, str]) -> None:
                 totals=[
                     [a["budget_total"], None, None, "{{ budget.totals.total|money }}"]
                 ],
+                optional={2: "budget.totals.in_kind"},
             )
-            t.heading(a["party_totals"], 2)
-            t.data_table(
-                [
-                    Column(a["party"], 3070, "{{ share.name }}"),
-                    Column(a["cash"], 2000, "{{ share.cash|money }}", amount=True),
-                    Column(a["in_kind"], 2000, "{{ share.in_kind|money }}",
-                           amount=True),
-                    Column(a["total"], 2000, "{{ share.total|money }}", amount=True),
-                ],
-                "share in budget.party_totals",
-                totals=[[
-                    a["total"],
-                    "{{ budget.totals.cash|money }}",
-                    "{{ budget.totals.in_kind|money }}",
-                    "{{ budget.totals.total|money }}",
-                ]],
-            )  # fmt: skip
+            t.paragraph(a["commitment"], after_table=True)
+            with t.when("budget.party_totals|length > 1"):
+                t.heading(a["party_totals"], 2)
+                t.data_table(
+                    [
+                        Column(a["party"], 3070, "{{ share.name }}"),
+                        Column(a["cash"], 2000, "{{ share.cash|money }}",
+                               amount=True),
+                        Column(a["in_kind"], 2000, "{{ share.in_kind|money }}",
+                               amount=True),
+                        Column(a["total"], 2000, "{{ share.total|money }}",
+                               amount=True),
+                    ],
+                    "share in budget.party_totals",
+                    totals=[[
+                        a["total"],
+                        "{{ budget.totals.cash|money }}",
+                        "{{ budget.totals.in_kind|money }}",
+                        "{{ budget.totals.total|money }}",
+                    ]],
+                    optional={1: "budget.totals.in_kind", 2: "budget.totals.in_kind"},
+                )  # fmt: skip
         with t.when("budget.external_funding"):
             t.heading(a["external_funding"], 2)
             t.paragraph(a["external_intro"], keep_with_next=True)
@@ -1022,8 +1182,21 @@ def agreement_budget(t: Template, a: dict[str, str]) -> None:
                            amount=True),
                 ],
                 "funding in budget.external_funding",
-                totals=[[a["total"], None, None, "{{ budget.totals.external|money }}"]],
+                totals=[(
+                    "subtotal in budget.external_by_status",
+                    [a["status_total"], None, None, "{{ subtotal.amount|money }}"],
+                )],
+                optional={
+                    1: _some("budget.external_funding", "responsible"),
+                    3: _some("budget.external_funding", "amount"),
+                },
             )  # fmt: skip
+            with t.when(PENDING_FUNDING):
+                t.paragraph(
+                    "{% if budget.if_refused %}{{ budget.if_refused }}{% else %}"
+                    f"{a['if_refused']}{{% endif %}}",
+                    after_table=True,
+                )
 
 
 def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
@@ -1040,7 +1213,7 @@ def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
         )
         t.labelled(
             a["review_dates"],
-            "{{ follow_up.review_dates|map('date')|join_and }}.",
+            "{{ follow_up.review_dates|map('date')|join_and|full_stop }}",
             "follow_up.review_dates",
         )
 
@@ -1067,6 +1240,10 @@ def agreement_capacity_building(t: Template, a: dict[str, str]) -> None:
                        "{{ item.responsible|party_name }}"),
             ],
             "item in capacity_building",
+            optional={
+                2: _some("capacity_building", "measures"),
+                3: _some("capacity_building", "responsible"),
+            },
         )  # fmt: skip
 
 
@@ -1084,31 +1261,94 @@ def agreement_phase_out(t: Template, a: dict[str, str]) -> None:
                     Column(a["step"], TEXT_WIDTH - 2300, "{{ step.description }}"),
                 ],
                 "step in phase_out.steps",
+                optional={0: _some("phase_out.steps", "date")},
+                grow=1,
             )
-        with t.when("phase_out.notice_months is number"):
+        with t.when("phase_out.notice_months"):
             t.paragraph(a["notice"], after_table=True)
 
 
 def agreement_term(t: Template, a: dict[str, str]) -> None:
-    """Term and renewal."""
+    """Term, and renewal when the agreement says how."""
     with t.when("term"):
-        t.heading(a["term"])
+        t.heading(
+            f"{{% if term.renewal %}}{a['term_and_renewal']}{{% else %}}{a['term']}"
+            "{% endif %}"
+        )
         with t.when("term.start_date or term.end_date"):
             t.paragraph(a["term_text"])
         t.labelled(t.words["term_renewal"], "{{ term.renewal }}", "term.renewal")
 
 
 def agreement_termination(t: Template, a: dict[str, str]) -> None:
-    """Disputes, then termination as the last resort."""
+    """Disputes; ending by notice (opsigelse) as the last resort; ending for
+    breach (ophævelse). Each said once."""
     t.heading(a["termination"])
     t.paragraph(a["disputes_intro"])
     with t.when("disputes"):
         t.paragraph("{{ disputes }}")
     t.paragraph(a["last_resort"])
-    with t.when("termination.notice_period"):
-        t.paragraph(a["notice_period"])
+    t.paragraph(a["notice_period"])
     with t.when("termination.conditions"):
         t.paragraph("{{ termination.conditions }}")
+    t.paragraph(a["breach"])
+
+
+def _clause(t: Template, label: str, text: str) -> None:
+    t.paragraph(label, "Label")
+    t.paragraph(text)
+
+
+def agreement_general(t: Template, a: dict[str, str]) -> None:
+    """The lawyer's clauses: the parties' choices where they made them, sensible
+    defaults where a clause is always needed."""
+    t.heading(a["general"])
+    _clause(t, a["amendments_label"], a["amendments"])
+    with t.when("annexes"):
+        t.paragraph(a["annexes_label"], "Label")
+        t.paragraph(a["annexes_intro"], keep_with_next=True)
+        with t.each("annex in annexes"):
+            t.paragraph(a["annex"], "List Bullet")
+        t.paragraph(a["annexes_precedence"])
+    with t.when("legal.withdrawal or parties|length > 2"):
+        _clause(
+            t,
+            a["withdrawal_label"],
+            "{% if legal.withdrawal %}{{ legal.withdrawal }}{% else %}"
+            f"{a['withdrawal']}{{% endif %}}",
+        )
+    _clause(
+        t,
+        a["liability_label"],
+        "{% if legal.liability %}{{ legal.liability }}{% else %}"
+        f"{a['liability']}{{% endif %}}",
+    )
+    with t.when("legal.ownership or budget.lines or phase_out"):
+        _clause(
+            t,
+            a["ownership_label"],
+            "{% if legal.ownership %}{{ legal.ownership }}{% else %}"
+            f"{a['ownership']}{{% endif %}}",
+        )
+    with t.when("legal.accounting or budget.external_funding"):
+        _clause(
+            t,
+            a["accounting_label"],
+            "{% if legal.accounting %}{{ legal.accounting }}{% else %}"
+            f"{a['accounting']}{{% endif %}}",
+        )
+    with t.when("legal.personal_data"):
+        _clause(t, a["personal_data_label"], a["personal_data"])
+        with t.when("legal.personal_data.shared"):
+            t.paragraph(a["personal_data_shared"])
+    with t.when("legal.safeguarding"):
+        _clause(t, a["safeguarding_label"], a["safeguarding"])
+    with t.when("legal.anti_corruption"):
+        _clause(t, a["anti_corruption_label"], a["anti_corruption"])
+    with t.when("legal.governing_law or legal.venue"):
+        _clause(t, a["law_label"], a["law"])
+    with t.when("legal.prevailing_language"):
+        _clause(t, a["language_label"], a["language_precedence"])
 
 
 def build_agreement(language: str) -> Template:
@@ -1132,6 +1372,7 @@ def build_agreement(language: str) -> Template:
         agreement_phase_out,
         agreement_term,
         agreement_termination,
+        agreement_general,
     ):
         section(t, a)
     signatures_section(t, a["signatures_intro"])
@@ -1171,11 +1412,15 @@ def understanding_next_steps(t: Template, u: dict[str, str]) -> None:
             [
                 Column(u["step"], 4770, "{{ step.description }}"),
                 Column(
-                    t.words["responsible"], 2300, "{{ step.responsible|party_name }}"
+                    t.words["responsible"],
+                    2300,
+                    "{% if step.responsible %}{{ step.responsible|party_name }}"
+                    f"{{% else %}}{t.words['jointly']}{{% endif %}}",
                 ),
                 Column(t.words["date"], 2000, "{{ step.date|date }}"),
             ],
             "step in next_steps",
+            optional={2: _some("next_steps", "date")},
         )
 
 
@@ -1195,7 +1440,7 @@ def build_understanding(language: str) -> Template:
     t.header_and_footer("{{ title }}", "{{ reference }}")
     title_block(t, u["kicker"])
     understanding_statement(t, u)
-    parties_section(t, u["between"])
+    parties_section(t, u["between"], u["between_list"])
     understanding_content(t, u)
     understanding_next_steps(t, u)
     understanding_term(t, u)

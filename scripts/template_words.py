@@ -41,6 +41,7 @@ COMMON = {
         "background": "Baggrund",
         "vision": "Vision",
         "term_renewal": "Fornyelse",
+        "jointly": "Parterne i fællesskab",
     },
     "en": {
         "reference": "Reference",
@@ -70,6 +71,7 @@ COMMON = {
         "background": "Background",
         "vision": "Vision",
         "term_renewal": "Renewal",
+        "jointly": "The parties jointly",
     },
 }
 
@@ -77,13 +79,13 @@ AGREEMENT = {
     "da": {
         "kicker": "Partnerskabsaftale",
         "intro": (
-            "Denne aftale beskriver, hvad parterne vil skabe sammen, hvad hver part "
-            "bidrager med og forventer, og hvordan samarbejdet ledes, evalueres og "
-            "afsluttes."
+            "Denne aftale beskriver, {{ agreement_topics|map('label')|join_and }}."
         ),
         "between": (
-            "Aftalen er indgået mellem {{ parties|map(attribute='name')|join_and }}."
+            "Aftalen er indgået mellem "
+            "{{ parties|map(attribute='name')|join_and|full_stop }}"
         ),
+        "between_list": "Aftalen er indgået mellem disse parter:",
         "dependent_note": (
             "{{ party.name }} er i høj grad afhængig af partnerskabet. Aftalen "
             "beskriver derfor, hvordan partens egen kapacitet styrkes, og hvordan "
@@ -100,11 +102,18 @@ AGREEMENT = {
         "goals_intro": (
             "Hvert mål har en indikator, som viser, om målet er nået, og en frist."
         ),
+        "goals_intro_indicator": (
+            "Hvert mål har en indikator, som viser, om målet er nået."
+        ),
+        "goals_intro_deadline": "Hvert mål har en frist.",
         "impact_goals": "Effektmål",
-        "impact_intro": "Effektmålene viser, om partnerskabet når sin mission.",
+        "impact_intro": (
+            "Effektmålene viser, om partnerskabet {% if mission %}når sin mission"
+            "{% else %}kommer nærmere sin vision{% endif %}."
+        ),
         "relationship_goals": "Relationsmål",
         "relationship_intro": (
-            "Relationsmålene beskriver, hvordan parterne passer på samarbejdet, "
+            "Relationsmålene beskriver, hvordan parterne plejer samarbejdet, "
             "fx hvor ofte de afstemmer forventninger, og hvordan de taler om det, "
             "der ikke fungerer."
         ),
@@ -122,7 +131,7 @@ AGREEMENT = {
         "milestones_intro": "Milepælene markerer de vigtigste punkter i tidsplanen.",
         "milestone": "Milepæl",
         "roles": "Roller og ansvar",
-        "roles_intro": "Hver part har en klar rolle i partnerskabet:",
+        "roles_intro": "Parterne har fordelt rollerne sådan:",
         "governance": "Organisering og beslutninger",
         "structure": "Organisering",
         "meetings": "Møder",
@@ -130,8 +139,21 @@ AGREEMENT = {
         "minutes": "Referater",
         "budget": "Budget",
         "budget_intro": (
-            "Budgettet viser parternes bidrag, både kontant og i naturalier som "
-            "lokaler, udstyr og arbejdstid."
+            "Budgettet viser, hvad hver part bidrager med"
+            "{% if budget.totals.in_kind and budget.totals.cash %}, både kontant og "
+            "i naturalier som lokaler, udstyr og arbejdstid"
+            "{% elif budget.totals.in_kind %} i naturalier som lokaler, udstyr og "
+            "arbejdstid{% endif %}."
+            "{% if budget.period == 'year' %} Beløbene gælder pr. år"
+            "{% elif budget.period == 'term' %} Beløbene gælder for hele "
+            "aftaleperioden{% endif %}"
+            "{% if budget.period and term.start_date and term.end_date %} "
+            "({{ term.start_date|date }} – {{ term.end_date|date }}){% endif %}"
+            "{% if budget.period %}.{% endif %}"
+        ),
+        "commitment": (
+            "Hver part forpligter sig til at levere de bidrag, der står ud for "
+            "partens navn i budgettet."
         ),
         "item": "Post",
         "party": "Part",
@@ -144,9 +166,16 @@ AGREEMENT = {
         "total": "I alt",
         "external_funding": "Ekstern finansiering",
         "external_intro": (
-            "Parterne har søgt eller vil søge ekstern finansiering som vist "
-            "nedenfor. Den ansvarlige part står for ansøgningen og holder de øvrige "
-            "parter orienteret."
+            "Parterne søger ekstern finansiering som vist nedenfor."
+            "{% if budget.external_funding|selectattr('responsible')|list %} Den "
+            "ansvarlige part står for ansøgningen og holder de øvrige parter "
+            "orienteret.{% endif %}"
+        ),
+        "status_total": "{{ subtotal.status|label|capitalize }} i alt",
+        "if_refused": (
+            "Bliver en ansøgning afslået, aftaler parterne sammen, hvordan "
+            "aktiviteterne tilpasses. Ingen part skal dække det manglende beløb, "
+            "medmindre den skriftligt har påtaget sig det."
         ),
         "source": "Kilde",
         "status": "Status",
@@ -186,10 +215,12 @@ AGREEMENT = {
         "plan": "Plan for udfasning",
         "step": "Skridt",
         "notice": (
-            "Udfasningen varsles skriftligt mindst "
-            "{{ phase_out.notice_months|months }}, før den begynder."
+            "Vil en part udfase partnerskabet tidligere end planlagt eller uden for "
+            "planen, giver den de øvrige parter skriftligt varsel på mindst "
+            "{{ phase_out.notice_months|months }}."
         ),
-        "term": "Varighed og fornyelse",
+        "term": "Varighed",
+        "term_and_renewal": "Varighed og fornyelse",
         "term_text": (
             "{% if term.start_date %}Aftalen træder i kraft den "
             "{{ term.start_date|date }}{% if term.end_date %} og gælder til og med "
@@ -197,36 +228,120 @@ AGREEMENT = {
             "{% endif %}.{% elif term.end_date %}Aftalen gælder til og med den "
             "{{ term.end_date|date }}.{% endif %}"
         ),
-        "termination": "Uenigheder og opsigelse",
+        "termination": "Uenigheder og ophør",
         "disputes_intro": (
             "Opstår der uenighed eller problemer i samarbejdet, tager parterne dem op "
-            "hurtigt og åbent med de fælles værdier som udgangspunkt."
+            "hurtigt og åbent{% if values %} med de fælles værdier som udgangspunkt"
+            "{% endif %}."
         ),
         "last_resort": (
-            "Opsigelse er sidste udvej. Før en part opsiger aftalen, skal parterne "
-            "sammen have forsøgt at finde fælles fodslag igen, fx på et møde om "
-            "samarbejdet og de fælles værdier."
+            "At bringe aftalen til ophør er sidste udvej. Først skal parterne sammen "
+            "have forsøgt at finde fælles fodslag igen, fx på et møde om "
+            "samarbejdet{% if values %} og de fælles værdier{% endif %}."
         ),
         "notice_period": (
-            "Lykkes det ikke, kan hver af parterne opsige aftalen skriftligt med et "
-            "varsel på {{ termination.notice_period }}."
+            "Lykkes det ikke, kan hver part opsige aftalen skriftligt "
+            "{% if termination.notice_period %}med et varsel på "
+            "{{ termination.notice_period }}{% else %}med et rimeligt varsel"
+            "{% endif %}."
+        ),
+        "breach": (
+            "Misligholder en part væsentligt sine forpligtelser og retter den ikke "
+            "forholdet senest 30 dage efter skriftligt påkrav, kan de øvrige parter "
+            "ophæve aftalen over for den part uden varsel."
+        ),
+        "general": "Almindelige bestemmelser",
+        "amendments_label": "Ændringer",
+        "amendments": (
+            "Ændringer og tillæg til aftalen gælder kun, hvis de er skriftlige og "
+            "underskrevet af alle parter."
+        ),
+        "annexes_label": "Bilag",
+        "annexes_intro": "Disse bilag er en del af aftalen:",
+        "annex": "Bilag {{ loop.index }}: {{ annex }}",
+        "annexes_precedence": (
+            "Er et bilag og aftalen i strid med hinanden, gælder aftalen."
+        ),
+        "withdrawal_label": "Når en part træder ud",
+        "withdrawal": (
+            "Træder en part ud af aftalen, fortsætter den mellem de øvrige parter. "
+            "De aftaler sammen, hvordan den udtrådte parts opgaver og bidrag "
+            "fordeles, og den udtrådte part afleverer materiale og oplysninger, som "
+            "tilhører partnerskabet."
+        ),
+        "liability_label": "Ansvar og forsikring",
+        "liability": (
+            "Hver part er ansvarlig for sine egne aktiviteter, også arrangementer, "
+            "og tegner selv de forsikringer, de kræver."
+        ),
+        "ownership_label": "Udstyr og resultater",
+        "ownership": (
+            "Udstyr tilhører den part, der har anskaffet det, også når "
+            "partnerskabet slutter{% if phase_out.plan %}, medmindre planen for "
+            "udfasning siger andet{% endif %}. Resultater, som parterne har skabt "
+            "sammen, må alle parter bruge."
+        ),
+        "accounting_label": "Regnskab og rapportering",
+        "accounting": (
+            "Den part, der modtager ekstern finansiering, fører regnskab over "
+            "midlerne, får det revideret, når bevillingsgiveren kræver det, og "
+            "rapporterer efter bevillingsgiverens krav. De øvrige parter leverer de "
+            "oplysninger, der skal bruges."
+        ),
+        "personal_data_label": "Personoplysninger",
+        "personal_data": (
+            "{% if legal.personal_data.controller %}"
+            "{{ legal.personal_data.controller|party_name }} er dataansvarlig for de "
+            "personoplysninger, parterne behandler i fællesskab.{% else %}Hver part "
+            "er dataansvarlig for de personoplysninger, den selv indsamler."
+            "{% endif %} Parterne behandler oplysningerne efter "
+            "databeskyttelsesforordningen (GDPR) og indgår en databehandleraftale, "
+            "før en part behandler oplysninger på en anden parts vegne."
+        ),
+        "personal_data_shared": (
+            "Oplysninger, parterne deler: {{ legal.personal_data.shared|full_stop }}"
+        ),
+        "safeguarding_label": "Beskyttelse af børn og sårbare voksne",
+        "safeguarding": (
+            "Parterne beskytter børn og sårbare voksne, der deltager i "
+            "partnerskabets aktiviteter, mod udnyttelse, krænkelser og misbrug. "
+            "Hver part har retningslinjer for det, og en mistanke meldes straks til "
+            "de øvrige parter."
+        ),
+        "anti_corruption_label": "Antikorruption",
+        "anti_corruption": (
+            "Parterne accepterer ingen form for korruption, bestikkelse eller svig. "
+            "En mistanke om misbrug af partnerskabets midler meldes straks til de "
+            "øvrige parter og til bevillingsgiverne."
+        ),
+        "law_label": "Lovvalg og værneting",
+        "law": (
+            "{% if legal.governing_law %}Aftalen er underlagt lovgivningen i "
+            "{{ legal.governing_law|country }}.{% endif %}"
+            "{% if legal.governing_law and legal.venue %} {% endif %}"
+            "{% if legal.venue %}Tvister, som parterne ikke selv kan løse, afgøres "
+            "ved {{ legal.venue|full_stop }}{% endif %}"
+        ),
+        "language_label": "Sprog",
+        "language_precedence": (
+            "Aftalen er udfærdiget på dansk og engelsk. Er de to udgaver "
+            "forskellige, går den {{ legal.prevailing_language|label }} udgave forud."
         ),
         "signatures_intro": (
-            "Med deres underskrift bekræfter parterne aftalen og forpligter sig til "
-            "at arbejde efter den."
+            "Med deres underskrift tiltræder parterne aftalen og forpligter sig til "
+            "at overholde den."
         ),
     },
     "en": {
         "kicker": "Partnership agreement",
         "intro": (
-            "This agreement sets out what the parties will create together, what "
-            "each party contributes and expects, and how the cooperation is run, "
-            "reviewed and brought to an end."
+            "This agreement sets out {{ agreement_topics|map('label')|join_and }}."
         ),
         "between": (
             "This agreement is made between "
-            "{{ parties|map(attribute='name')|join_and }}."
+            "{{ parties|map(attribute='name')|join_and|full_stop }}"
         ),
+        "between_list": "This agreement is made between these parties:",
         "dependent_note": (
             "{{ party.name }} depends heavily on the partnership. This agreement "
             "therefore sets out how the party's own capacity is strengthened and "
@@ -244,13 +359,19 @@ AGREEMENT = {
             "Each goal has an indicator that shows whether it has been reached, and "
             "a deadline."
         ),
+        "goals_intro_indicator": (
+            "Each goal has an indicator that shows whether it has been reached."
+        ),
+        "goals_intro_deadline": "Each goal has a deadline.",
         "impact_goals": "Impact goals",
         "impact_intro": (
-            "The impact goals show whether the partnership achieves its mission."
+            "The impact goals show whether the partnership "
+            "{% if mission %}achieves its mission{% else %}moves closer to its "
+            "vision{% endif %}."
         ),
         "relationship_goals": "Relationship goals",
         "relationship_intro": (
-            "The relationship goals describe how the partners look after their "
+            "The relationship goals describe how the parties look after their "
             "cooperation, for example how often they align expectations and how "
             "they talk about what is not working."
         ),
@@ -260,7 +381,7 @@ AGREEMENT = {
         "activities": "Activities and timeline",
         "activities_intro": (
             "For each activity, the responsible parties make sure it is carried out "
-            "and keep the other partners informed along the way."
+            "and keep the other parties informed along the way."
         ),
         "activity": "Activity",
         "description": "Description",
@@ -268,7 +389,7 @@ AGREEMENT = {
         "milestones_intro": "The milestones mark the key points in the timeline.",
         "milestone": "Milestone",
         "roles": "Roles and responsibilities",
-        "roles_intro": "Each party has a clear role in the partnership:",
+        "roles_intro": "The parties have divided the roles as follows:",
         "governance": "Governance and decision-making",
         "structure": "Structure",
         "meetings": "Meetings",
@@ -276,8 +397,21 @@ AGREEMENT = {
         "minutes": "Minutes",
         "budget": "Budget",
         "budget_intro": (
-            "The budget shows each party's contribution, both in cash and in kind, "
-            "such as rooms, equipment and staff time."
+            "The budget shows what each party contributes"
+            "{% if budget.totals.in_kind and budget.totals.cash %}, both in cash and "
+            "in kind, such as rooms, equipment and staff time"
+            "{% elif budget.totals.in_kind %} in kind, such as rooms, equipment and "
+            "staff time{% endif %}."
+            "{% if budget.period == 'year' %} The amounts are per year"
+            "{% elif budget.period == 'term' %} The amounts cover the whole term"
+            "{% endif %}"
+            "{% if budget.period and term.start_date and term.end_date %} "
+            "({{ term.start_date|date }} – {{ term.end_date|date }}){% endif %}"
+            "{% if budget.period %}.{% endif %}"
+        ),
+        "commitment": (
+            "Each party undertakes to provide the contributions listed against its "
+            "name in the budget."
         ),
         "item": "Item",
         "party": "Party",
@@ -290,15 +424,22 @@ AGREEMENT = {
         "total": "Total",
         "external_funding": "External funding",
         "external_intro": (
-            "The partners have applied or will apply for external funding as shown "
-            "below. The responsible party handles the application and keeps the "
-            "other partners informed."
+            "The parties seek external funding as shown below."
+            "{% if budget.external_funding|selectattr('responsible')|list %} The "
+            "responsible party handles the application and keeps the other parties "
+            "informed.{% endif %}"
+        ),
+        "status_total": "Total {{ subtotal.status|label }}",
+        "if_refused": (
+            "If an application is refused, the parties agree together how the "
+            "activities are adjusted. No party has to cover the missing amount "
+            "unless it has agreed in writing to do so."
         ),
         "source": "Source",
         "status": "Status",
         "follow_up": "Follow-up and evaluation",
         "follow_up_intro": (
-            "The partners regularly review both the results and the cooperation "
+            "The parties regularly review both the results and the cooperation "
             "itself, so that problems are raised in good time."
         ),
         "frequency": "Frequency",
@@ -306,13 +447,13 @@ AGREEMENT = {
         "evaluation": "Evaluation",
         "review_dates": "Review dates",
         "values_intro": (
-            "The partners have agreed on these shared values and will return to "
+            "The parties have agreed on these shared values and will return to "
             "them if disagreements arise:"
         ),
         "communication": "Communication",
         "capacity_building": "Capacity building",
         "capacity_intro": (
-            "The partners strengthen each other's capacity so that every partner can "
+            "The parties strengthen each other's capacity so that every party can "
             "stand on its own feet when the partnership ends."
         ),
         "capacity_dependent": (
@@ -333,10 +474,12 @@ AGREEMENT = {
         "plan": "Phase-out plan",
         "step": "Step",
         "notice": (
-            "Written notice of the phase-out is given at least "
-            "{{ phase_out.notice_months|months }} before it begins."
+            "A party that wishes to phase out the partnership earlier than planned, "
+            "or outside the plan, gives the other parties written notice of at "
+            "least {{ phase_out.notice_months|months }}."
         ),
-        "term": "Term and renewal",
+        "term": "Term",
+        "term_and_renewal": "Term and renewal",
         "term_text": (
             "{% if term.start_date %}This agreement takes effect on "
             "{{ term.start_date|date }}{% if term.end_date %} and remains in force "
@@ -347,23 +490,104 @@ AGREEMENT = {
         ),
         "termination": "Disputes and termination",
         "disputes_intro": (
-            "If disagreements or problems arise in the cooperation, the partners "
-            "raise them early and openly, taking the shared values as their "
-            "starting point."
+            "If disagreements or problems arise in the cooperation, the parties "
+            "raise them early and openly{% if values %}, taking the shared values "
+            "as their starting point{% endif %}."
         ),
         "last_resort": (
-            "Termination is the last resort. Before a party terminates this "
-            "agreement, the partners must first have tried together to find common "
-            "ground again, for example at a meeting about the cooperation and the "
-            "shared values."
+            "Ending the agreement is the last resort. The parties must first have "
+            "tried together to find common ground again, for example at a meeting "
+            "about the cooperation{% if values %} and the shared values{% endif %}."
         ),
         "notice_period": (
-            "If this does not succeed, each party may terminate the agreement in "
-            "writing with a notice period of {{ termination.notice_period }}."
+            "If this does not succeed, each party may terminate the agreement by "
+            "written notice "
+            "{% if termination.notice_period %}of {{ termination.notice_period }}"
+            "{% else %}given within a reasonable time{% endif %}."
+        ),
+        "breach": (
+            "If a party materially breaches its obligations and does not remedy the "
+            "breach within 30 days of a written request, the other parties may end "
+            "the agreement with that party with immediate effect."
+        ),
+        "general": "General provisions",
+        "amendments_label": "Amendments",
+        "amendments": (
+            "Amendments and additions to this agreement are valid only if made in "
+            "writing and signed by all parties."
+        ),
+        "annexes_label": "Annexes",
+        "annexes_intro": "These annexes form part of the agreement:",
+        "annex": "Annex {{ loop.index }}: {{ annex }}",
+        "annexes_precedence": (
+            "If an annex conflicts with this agreement, the agreement prevails."
+        ),
+        "withdrawal_label": "When a party leaves",
+        "withdrawal": (
+            "If a party leaves the agreement, it continues between the other "
+            "parties. They agree together how the leaving party's tasks and "
+            "contributions are shared, and the leaving party hands over the "
+            "material and information that belong to the partnership."
+        ),
+        "liability_label": "Liability and insurance",
+        "liability": (
+            "Each party is liable for its own activities, events included, and "
+            "takes out the insurance they require."
+        ),
+        "ownership_label": "Equipment and results",
+        "ownership": (
+            "Equipment belongs to the party that acquired it, also when the "
+            "partnership ends{% if phase_out.plan %}, unless the phase-out plan "
+            "says otherwise{% endif %}. All parties may use results they have "
+            "created together."
+        ),
+        "accounting_label": "Accounts and reporting",
+        "accounting": (
+            "The party that receives external funding keeps accounts of it, has "
+            "them audited when the funder requires it, and reports as the funder "
+            "requires. The other parties provide the information needed."
+        ),
+        "personal_data_label": "Personal data",
+        "personal_data": (
+            "{% if legal.personal_data.controller %}"
+            "{{ legal.personal_data.controller|party_name }} is the data controller "
+            "for the personal data the parties process together.{% else %}Each "
+            "party is the data controller for the personal data it collects itself."
+            "{% endif %} The parties process the data in accordance with the "
+            "General Data Protection Regulation (GDPR) and make a data processing "
+            "agreement before one party processes data on another party's behalf."
+        ),
+        "personal_data_shared": (
+            "Data the parties share: {{ legal.personal_data.shared|full_stop }}"
+        ),
+        "safeguarding_label": "Safeguarding",
+        "safeguarding": (
+            "The parties protect children and vulnerable adults who take part in "
+            "the partnership's activities from exploitation, abuse and harassment. "
+            "Each party has guidelines for this, and any suspicion is reported to "
+            "the other parties at once."
+        ),
+        "anti_corruption_label": "Anti-corruption",
+        "anti_corruption": (
+            "The parties accept no form of corruption, bribery or fraud. Any "
+            "suspicion that the partnership's funds are misused is reported at once "
+            "to the other parties and to the funders."
+        ),
+        "law_label": "Governing law and disputes",
+        "law": (
+            "{% if legal.governing_law %}This agreement is governed by the law of "
+            "{{ legal.governing_law|country }}.{% endif %}"
+            "{% if legal.governing_law and legal.venue %} {% endif %}"
+            "{% if legal.venue %}Disputes the parties cannot settle themselves are "
+            "decided by {{ legal.venue|full_stop }}{% endif %}"
+        ),
+        "language_label": "Language",
+        "language_precedence": (
+            "This agreement is made in Danish and English. If the two versions "
+            "differ, the {{ legal.prevailing_language|label }} version prevails."
         ),
         "signatures_intro": (
-            "By signing, the parties confirm this agreement and commit to working "
-            "by it."
+            "By signing, the parties agree to be bound by this agreement."
         ),
     },
 }
@@ -382,7 +606,10 @@ UNDERSTANDING = {
         ),
         "between": (
             "Forståelsespapiret er udarbejdet i fællesskab af "
-            "{{ parties|map(attribute='name')|join_and }}."
+            "{{ parties|map(attribute='name')|join_and|full_stop }}"
+        ),
+        "between_list": (
+            "Forståelsespapiret er udarbejdet i fællesskab af disse parter:"
         ),
         "purpose": "Formål",
         "areas": "Samarbejdsområder",
@@ -414,7 +641,7 @@ UNDERSTANDING = {
         "kicker": "Memorandum of understanding",
         "not_binding": (
             "This memorandum of understanding is not legally binding. It records "
-            "the partners' shared intentions and is the basis for further talks, "
+            "the parties' shared intentions and is the basis for further talks, "
             "which may lead to a formal cooperation agreement."
         ),
         "binding": (
@@ -423,16 +650,17 @@ UNDERSTANDING = {
         ),
         "between": (
             "This memorandum has been drawn up jointly by "
-            "{{ parties|map(attribute='name')|join_and }}."
+            "{{ parties|map(attribute='name')|join_and|full_stop }}"
         ),
+        "between_list": "This memorandum has been drawn up jointly by these parties:",
         "purpose": "Purpose",
         "areas": "Areas of cooperation",
         "areas_intro": (
-            "The partners will explore and develop their cooperation in these areas:"
+            "The parties will explore and develop their cooperation in these areas:"
         ),
         "values_intro": "The cooperation rests on these shared values:",
         "next_steps": "Next steps",
-        "next_steps_intro": "The partners have agreed on these next steps:",
+        "next_steps_intro": "The parties have agreed on these next steps:",
         "step": "Step",
         "term": "Term",
         "term_text": (
@@ -474,7 +702,7 @@ LETTER = {
         ),
         "offer": "Vi kan blandt andet bidrage med:",
         "meeting": (
-            "Vi vil gerne invitere jer til et første, uforpligtende møde på "
+            "Vi vil gerne invitere jer til et første uforpligtende møde på "
             "{{ meeting.duration_minutes }} minutter, hvor vi kan fortælle mere om "
             "idéen og høre jeres tanker."
         ),
@@ -489,14 +717,17 @@ LETTER = {
         "location": "Sted: {{ meeting.location }}",
         "online": "Mødet kan også holdes online, hvis det passer jer bedre.",
         "attachments": "Vedlagt finder I mere om os:",
-        "links": "I kan også læse mere om os på {{ links|join_and }}.",
+        "links": "I kan også læse mere om os på {{ links|join_and|full_stop }}",
         "looking_forward": "Vi glæder os til at høre fra jer.",
         "closing": "Med venlig hilsen",
     },
     "en": {
         "attention": "Attn:",
         "salutation": (
-            "Dear {% if recipient.person.name %}{{ recipient.person.name }}"
+            "Dear {% if recipient.person.salutation %}"
+            "{{ recipient.person.salutation }} "
+            "{{ recipient.person.name.split()|last }}"
+            "{% elif recipient.person.name %}{{ recipient.person.name }}"
             "{% else %}colleagues at {{ recipient.organisation }}{% endif %},"
         ),
         "idea": (
@@ -527,7 +758,7 @@ LETTER = {
         "location": "Place: {{ meeting.location }}",
         "online": "We are also happy to meet online if that suits you better.",
         "attachments": "Enclosed you will find more about us:",
-        "links": "You can also read more about us at {{ links|join_and }}.",
+        "links": "You can also read more about us at {{ links|join_and|full_stop }}",
         "looking_forward": "We look forward to hearing from you.",
         "closing": "Kind regards,",
     },

@@ -133,6 +133,12 @@ TBLPR_ORDER = (
 ).split()
 
 
+def unbreakable_dates(text: str) -> str:
+    """Jinja text whose printed dates never break over two lines: the spaces
+    of "20. januar 2026" become no-break spaces."""
+    return text.replace("|date }}", "|date|replace(' ', '\\u00a0') }}")
+
+
 def _put(parent, xml: str, order: Sequence[str]):
     """Insert the element ``xml`` (replacing one of its kind) in schema order."""
     element = _with_ns(xml)
@@ -476,7 +482,7 @@ class Template:
         """
         paragraph = self.document.add_paragraph(style=self._style(style))
         if text:
-            paragraph.add_run(text)
+            paragraph.add_run(unbreakable_dates(text))
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
         if after_table:
@@ -493,7 +499,7 @@ class Template:
         with self.when(condition):
             paragraph = self.paragraph()
             paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(value)
+            paragraph.add_run(unbreakable_dates(value))
 
     def tag(self, statement: str) -> None:
         """A paragraph holding only ``{%p statement %}``; docxtpl removes it."""
@@ -559,7 +565,7 @@ class Template:
     def _fill_cell(self, cell, text: str, *, style: str = "TableText", bold=False):
         paragraph = cell.paragraphs[0]
         paragraph.style = self._style(style)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(unbreakable_dates(text))
         if bold:
             run.bold = True
         return paragraph
@@ -684,12 +690,16 @@ class Template:
                         self._fill_cell(cell, f"{{%p {keyword.lower()} {statement} %}}")
                     else:
                         cell.add_paragraph(f"{{%p {keyword.lower()} {statement} %}}")
-                    cell.add_paragraph(value, style=self._style("TableText"))
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
                     cell.add_paragraph(f"{{%p end{keyword.lower()} %}}")
                 elif index == 0:
                     self._fill_cell(cell, value)
                 else:
-                    cell.add_paragraph(value, style=self._style("TableText"))
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
             if condition:
                 self._tag_row(table, "endif")
         for row in table.rows:
@@ -1213,7 +1223,8 @@ def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
         )
         t.labelled(
             a["review_dates"],
-            "{{ follow_up.review_dates|map('date')|join_and|full_stop }}",
+            "{{ follow_up.review_dates|map('date')|map('replace', ' ', '\\u00a0')"
+            "|join_and|full_stop }}",
             "follow_up.review_dates",
         )
 

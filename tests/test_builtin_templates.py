@@ -762,7 +762,7 @@ def test_letter_reads_like_a_danish_business_letter():
     lines = [p.text for p in doc.paragraphs]
     assert lines[0] == "Byens Bibliotek"
     assert "Att.: Ida Sørensen, Kunstnerisk leder" in lines
-    assert "5. januar 2026" in lines
+    assert "5.\xa0januar\xa02026" in lines  # a date never breaks
     assert "Kære Ida Sørensen" in lines
     subject = next(p for p in doc.paragraphs if p.text.startswith("Idé til"))
     assert subject.style.font.bold
@@ -801,7 +801,7 @@ def test_letter_has_letterhead_recipient_date_subject_and_signature():
         ("Modtager", "Att.: Morten Skov, Ungdomsskoleleder"),
         ("Modtager", "Fjordvej 8, 6950 Ringkøbing"),
         ("Modtager", "morten.skov@fjordung.example.dk"),
-        ("Brevdato", "2. februar 2026"),
+        ("Brevdato", "2.\xa0februar\xa02026"),
         ("Emne", "Forslag om et fælles projekt om egnens historie"),
     ]  # fmt: skip
     assert styled[8] == ("Normal", "Kære Morten Skov")

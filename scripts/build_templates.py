@@ -494,10 +494,12 @@ class Template:
             return None
         return self.document.styles[self._style_name(key)]
 
-    def labelled(self, label: str, value: str, condition: str) -> None:
+    def labelled(
+        self, label: str, value: str, condition: str, *, keep_with_next: bool = False
+    ) -> None:
         """A paragraph "Label: value", shown only when ``condition`` holds."""
         with self.when(condition):
-            paragraph = self.paragraph()
+            paragraph = self.paragraph(keep_with_next=keep_with_next)
             paragraph.add_run(f"{label}: ").bold = True
             paragraph.add_run(unbreakable_dates(value))
 
@@ -1305,16 +1307,17 @@ def agreement_termination(t: Template, a: dict[str, str]) -> None:
     t.paragraph(a["breach"])
 
 
-def _clause(t: Template, label: str, text: str) -> None:
+def _clause(t: Template, label: str, text: str, *, keep_with_next: bool = False):
     t.paragraph(label, "Label")
-    t.paragraph(text)
+    t.paragraph(text, keep_with_next=keep_with_next)
 
 
 def agreement_general(t: Template, a: dict[str, str]) -> None:
     """The lawyer's clauses: the parties' choices where they made them, sensible
-    defaults where a clause is always needed."""
+    defaults where a clause is always needed. Amendments, always there, come
+    last and keep with the signatures: the signatures never stand on a page
+    without text of the agreement."""
     t.heading(a["general"])
-    _clause(t, a["amendments_label"], a["amendments"])
     with t.when("annexes"):
         t.paragraph(a["annexes_label"], "Label")
         t.paragraph(a["annexes_intro"], keep_with_next=True)
@@ -1360,6 +1363,7 @@ def agreement_general(t: Template, a: dict[str, str]) -> None:
         _clause(t, a["law_label"], a["law"])
     with t.when("legal.prevailing_language"):
         _clause(t, a["language_label"], a["language_precedence"])
+    _clause(t, a["amendments_label"], a["amendments"], keep_with_next=True)
 
 
 def build_agreement(language: str) -> Template:
@@ -1436,12 +1440,18 @@ def understanding_next_steps(t: Template, u: dict[str, str]) -> None:
 
 
 def understanding_term(t: Template, u: dict[str, str]) -> None:
-    """How long the paper applies, and renewal."""
+    """How long the paper applies, and renewal; kept with the signatures, so
+    they never stand on a page without text of the paper."""
     with t.when("term"):
         t.heading(u["term"])
         with t.when("term.start_date or term.end_date"):
-            t.paragraph(u["term_text"])
-        t.labelled(t.words["term_renewal"], "{{ term.renewal }}", "term.renewal")
+            t.paragraph(u["term_text"], keep_with_next=True)
+        t.labelled(
+            t.words["term_renewal"],
+            "{{ term.renewal }}",
+            "term.renewal",
+            keep_with_next=True,
+        )
 
 
 def build_understanding(language: str) -> Template:

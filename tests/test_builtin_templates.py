@@ -928,3 +928,14 @@ def test_docs_show_a_small_preview_of_each_document(kind, language):
     assert preview.stat().st_size < 80_000, "run scripts/previews.sh (pngquant)"
     guide = (PROJECT_ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
     assert f"](previews/{name})" in guide
+
+
+@pytest.mark.parametrize("kind", ["agreement", "understanding"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_docs_show_the_page_each_document_is_signed_on(kind, language):
+    name = f"{kind}.{language}.signatures.png"
+    preview = PROJECT_ROOT / "docs" / "previews" / name
+    assert preview.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert preview.stat().st_size < 80_000, "run scripts/previews.sh (pngquant)"
+    guide = (PROJECT_ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    assert f"](previews/{name})" in guide

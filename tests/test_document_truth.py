@@ -329,3 +329,16 @@ def test_kicker_is_left_out_when_the_title_says_it():
     body["title"] = "Memorandum of understanding on reading clubs"
     lines = paragraph_texts(open_docx(render("understanding", body)))
     assert lines[0] == "Memorandum of understanding on reading clubs"
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading"), [("agreement", "Signatures"), ("understanding", "Signatures")]
+)
+def test_signatures_keep_with_text_of_the_document(kind, heading):
+    body = copy.deepcopy(load("full", kind, "en"))
+    doc = open_docx(render(kind, body))
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    at = next(i for i, p in enumerate(paragraphs) if p.text == heading)
+    before = paragraphs[at - 1]
+    assert before.style.name == "Normal"  # a clause of the document, not a label
+    assert before.paragraph_format.keep_with_next

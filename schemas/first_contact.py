@@ -6,10 +6,12 @@ import marshmallow as ma
 
 from schemas.common import BaseSchema, DocumentSchema, PartySchema, PersonSchema
 from schemas.fields import (
+    CODE_MAX,
     LIST_MAX,
     SHORT_MAX,
     TEXT_MAX,
     Count,
+    Country,
     Date,
     DateTime,
     Email,
@@ -43,6 +45,16 @@ class RecipientSchema(BaseSchema):
     person = ma.fields.Nested(PersonSchema, metadata=doc("The person addressed."))
     address = Text(max_length=SHORT_MAX, metadata=doc("Postal address, one line."))
     email = Email(metadata=doc("E-mail address the letter is sent to."))
+    country = Country(
+        metadata=doc(
+            "ISO 3166-1 alpha-2 country code of the recipient, such as KE; tells "
+            "whether meeting times need a time zone.",
+            da="Modtagerens landekode (ISO 3166-1 alpha-2), fx KE; viser, om "
+            "mødetidspunkterne skal have en tidszone.",
+            label="Country",
+            label_da="Land",
+        )
+    )
 
 
 class MeetingSchema(BaseSchema):
@@ -61,6 +73,17 @@ class MeetingSchema(BaseSchema):
     )
     location = Text(max_length=SHORT_MAX, metadata=doc("Where to meet."))
     online = Flag(load_default=False, metadata=doc("True for an online meeting."))
+    time_zone = Text(
+        max_length=CODE_MAX,
+        metadata=doc(
+            "The time zone of the proposed times, as the reader should see it, "
+            "such as Danish time (CET); printed with the proposals.",
+            da="Tidszonen for de foreslåede tidspunkter, som læseren skal se den, "
+            "fx dansk tid (CET); skrives ved forslagene.",
+            label="Time zone",
+            label_da="Tidszone",
+        ),
+    )
 
 
 class FirstContactSchema(DocumentSchema):

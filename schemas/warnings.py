@@ -48,6 +48,7 @@ WARNING_CODES: dict[str, tuple[str, ...]] = {
         "long_meeting",
         "no_meeting_proposals",
         "meeting_proposal_before_letter",
+        "meeting_without_time_zone",
         "no_attachments_or_links",
     ),
 }
@@ -345,6 +346,20 @@ def _meeting_warnings(document: Document) -> list[Problem]:
                 "no_meeting_proposals",
             )
         )
+    countries = {
+        document["sender"].get("country"),
+        document["recipient"].get("country"),
+    }
+    if proposals and None not in countries and len(countries) > 1:
+        if "time_zone" not in meeting:
+            found.append(
+                Problem(
+                    "meeting.time_zone",
+                    "Sender and recipient are in different countries: say which "
+                    "time zone the proposed times are in.",
+                    "meeting_without_time_zone",
+                )
+            )
     letter_date: dt.date | None = document.get("date")
     for index, when in enumerate(proposals):
         if letter_date is not None and when.date() < letter_date:

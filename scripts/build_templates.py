@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import io
 import itertools
+import re
 import sys
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -181,7 +182,14 @@ def _child(parent, tag: str, **attributes: str):
 class Template:
     """A Word document being built into a docxtpl template, in one language."""
 
-    def __init__(self, language: str, *, title_property: str, subject: str) -> None:
+    def __init__(
+        self,
+        language: str,
+        *,
+        title_property: str,
+        subject: str,
+        author: str = "",
+    ) -> None:
         self.language = language
         self.words = COMMON[language]
         self.document = Document()
@@ -189,7 +197,7 @@ class Template:
         self._set_up_page()
         self._set_up_styles()
         self._set_up_numbering()
-        self._set_up_properties(title_property, subject)
+        self._set_up_properties(title_property, subject, author)
         self.body = self.document.element.body
         # The default template starts with one empty paragraph; drop it.
         for paragraph in list(self.document.paragraphs):
@@ -453,11 +461,11 @@ class Template:
                     f'<w:numPr>{level_xml}<w:numId w:val="{number}"/></w:numPr>'
                 ), PPR_ORDER)  # fmt: skip
 
-    def _set_up_properties(self, title: str, subject: str) -> None:
+    def _set_up_properties(self, title: str, subject: str, author: str) -> None:
         properties = self.document.core_properties
         properties.title = title
         properties.subject = subject
-        properties.author = ""
+        properties.author = author
         properties.comments = ""
         properties.keywords = ""
         properties.category = ""
@@ -845,8 +853,29 @@ class Template:
             for item in source.infolist():
                 info = zipfile.ZipInfo(item.filename, date_time=BUILD_TIMESTAMP)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(item.filename))
+                content = source.read(item.filename)
+                if item.filename in PROPERTY_PARTS:
+                    content = _document_properties(content.decode()).encode()
+                target.writestr(info, content)
         path.write_bytes(output.getvalue())
+
+
+#: Parts whose properties are set per rendered document (see _document_properties).
+PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml")
+APPLICATION = "Partnership documents"
+
+
+def _document_properties(xml: str) -> str:
+    """Created and modified become the render time (``rendered_at``), and the
+    application is this service, not the Word that made python-docx's default
+    template."""
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*BUILD_TIMESTAMP)
+    xml = xml.replace(f">{stamp}<", ">{{ rendered_at }}<")
+    return re.sub(
+        r"<Application>[^<]*</Application>",
+        f"<Application>{APPLICATION}</Application>",
+        xml,
+    )
 
 
 def period(start: str, end: str, words: dict[str, str], *, wrap: bool = False) -> str:
@@ -1369,7 +1398,9 @@ def agreement_general(t: Template, a: dict[str, str]) -> None:
 def build_agreement(language: str) -> Template:
     """The partnership agreement."""
     a = AGREEMENT[language]
-    t = Template(language, title_property=TITLE_PROPERTY, subject=a["kicker"])
+    t = Template(
+        language, title_property=TITLE_PROPERTY, subject=a["kicker"], author=PARTIES
+    )
     t.header_and_footer("{{ title }}", "{{ reference }}")
     title_block(t, a["kicker"])
     t.paragraph(a["intro"], after_table=True)
@@ -1457,7 +1488,9 @@ def understanding_term(t: Template, u: dict[str, str]) -> None:
 def build_understanding(language: str) -> Template:
     """The understanding paper (memorandum of understanding)."""
     u = UNDERSTANDING[language]
-    t = Template(language, title_property=TITLE_PROPERTY, subject=u["kicker"])
+    t = Template(
+        language, title_property=TITLE_PROPERTY, subject=u["kicker"], author=PARTIES
+    )
     t.header_and_footer("{{ title }}", "{{ reference }}")
     title_block(t, u["kicker"])
     understanding_statement(t, u)
@@ -1562,6 +1595,7 @@ def build_first_contact(language: str) -> Template:
         language,
         title_property="{% autoescape false %}{{ subject }}{% endautoescape %}",
         subject="{% autoescape false %}{{ sender.name }}{% endautoescape %}",
+        author="{% autoescape false %}{{ sender.name }}{% endautoescape %}",
     )
     section = t.document.sections[0]
     section.top_margin = Twips(1134)
@@ -1578,6 +1612,11 @@ def build_first_contact(language: str) -> Template:
 #: Core property "title": rendered by docxtpl with autoescaping switched off,
 #: because the property is plain text, not XML (python-docx escapes it itself).
 TITLE_PROPERTY = "{% autoescape false %}{{ title }}{% endautoescape %}"
+#: Core property "creator": the parties, from the data.
+PARTIES = (
+    "{% autoescape false %}{{ parties|map(attribute='name')|join('; ') }}"
+    "{% endautoescape %}"
+)
 
 BUILDERS = {
     "agreement": build_agreement,

@@ -12,7 +12,7 @@ from __future__ import annotations
 COMMON = {
     "da": {
         "reference": "Reference",
-        "partnership_type": "Samarbejdsform",
+        "partnership_type": "Tilknytningsgrad",
         "parties": "Parter",
         "period": "Periode",
         "sector": "Sektor",
@@ -45,7 +45,7 @@ COMMON = {
     },
     "en": {
         "reference": "Reference",
-        "partnership_type": "Type of cooperation",
+        "partnership_type": "Degree of commitment",
         "parties": "Parties",
         "period": "Period",
         "sector": "Sector",
@@ -87,9 +87,9 @@ AGREEMENT = {
         ),
         "between_list": "Aftalen er indgået mellem disse parter:",
         "dependent_note": (
-            "{{ party.name }} er i høj grad afhængig af partnerskabet. Aftalen "
-            "beskriver derfor, hvordan partens egen kapacitet styrkes, og hvordan "
-            "partnerskabet udfases i god tid."
+            "Partnerskabet bærer i dag en stor del af arbejdet hos "
+            "{{ party.name|full_stop }} Aftalen lægger derfor vægt på at styrke "
+            "partens egen kapacitet og på at udfase partnerskabet i god tid."
         ),
         "vision_mission": "Vision og mission",
         "mission": "Mission",
@@ -199,9 +199,8 @@ AGREEMENT = {
             "partnerskabet slutter."
         ),
         "capacity_dependent": (
-            "Det gælder især {{ dependent_parties|map(attribute='name')|join_and }}, "
-            "som i dag i høj grad er afhængig"
-            "{% if dependent_parties|length > 1 %}e{% endif %} af partnerskabet."
+            "Det gælder især "
+            "{{ dependent_parties|map(attribute='name')|join_and|full_stop }}"
         ),
         "area": "Område",
         "beneficiary": "Hvem styrkes",
@@ -343,9 +342,10 @@ AGREEMENT = {
         ),
         "between_list": "This agreement is made between these parties:",
         "dependent_note": (
-            "{{ party.name }} depends heavily on the partnership. This agreement "
-            "therefore sets out how the party's own capacity is strengthened and "
-            "how the partnership is phased out in good time."
+            "The partnership currently carries much of the work of "
+            "{{ party.name|full_stop }} This agreement therefore puts weight on "
+            "strengthening the party's own capacity and on phasing the partnership "
+            "out in good time."
         ),
         "vision_mission": "Vision and mission",
         "mission": "Mission",
@@ -458,9 +458,7 @@ AGREEMENT = {
         ),
         "capacity_dependent": (
             "This applies in particular to "
-            "{{ dependent_parties|map(attribute='name')|join_and }}, which currently "
-            "depend{% if dependent_parties|length == 1 %}s{% endif %} heavily on the "
-            "partnership."
+            "{{ dependent_parties|map(attribute='name')|join_and|full_stop }}"
         ),
         "area": "Area",
         "beneficiary": "Whose capacity",
@@ -710,7 +708,10 @@ LETTER = {
             "Vi vil gerne invitere jer til et kort, uforpligtende møde, hvor vi kan "
             "fortælle mere om idéen og høre jeres tanker."
         ),
-        "proposals": "Vi foreslår et af disse tidspunkter:",
+        "proposals": (
+            "Vi foreslår et af disse tidspunkter"
+            "{% if meeting.time_zone %} ({{ meeting.time_zone }}){% endif %}:"
+        ),
         "other_time": (
             "Passer ingen af dem, finder vi gerne et andet tidspunkt sammen med jer."
         ),
@@ -753,7 +754,10 @@ LETTER = {
             "We would like to invite you to a short, informal meeting, where we can "
             "tell you more about the idea and hear your thoughts."
         ),
-        "proposals": "We suggest one of these times:",
+        "proposals": (
+            "We suggest one of these times"
+            "{% if meeting.time_zone %} ({{ meeting.time_zone }}){% endif %}:"
+        ),
         "other_time": "If none of them suits you, we will gladly find another time.",
         "location": "Place: {{ meeting.location }}",
         "online": "We are also happy to meet online if that suits you better.",

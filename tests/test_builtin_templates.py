@@ -312,7 +312,8 @@ def test_agreement_opens_with_a_title_block():
     assert (title.text, title.style.name) == ("Musik i Gården", "Title")
     assert rows(doc.tables[0]) == [
         ["Reference", "KF-2026-027"],
-        ["Samarbejdsform", "Partnerskab"],
+        # Not "Samarbejdsform: Samarbejde": the label names the degree.
+        ["Tilknytningsgrad", "Partnerskab"],
         # One party a line: a name with a comma cannot blur into the next.
         ["Parter", "Skovby Kommune, Kultur og Fritid\nLund & Søn ApS\n"
                    "Foreningen Gårdmusik"],
@@ -570,8 +571,14 @@ def test_agreement_activities_name_responsible_parties():
 
 def test_agreement_explains_dependency_phase_out_and_capacity_building():
     text = all_text(document("full", "agreement", "da"))
-    assert "Foreningen Gårdmusik er i høj grad afhængig af partnerskabet." in text
-    assert "Det gælder især Foreningen Gårdmusik" in text
+    # The dependency is said once, and as what the agreement does about it.
+    assert (
+        "Partnerskabet bærer i dag en stor del af arbejdet hos Foreningen "
+        "Gårdmusik. Aftalen lægger derfor vægt på at styrke partens egen kapacitet "
+        "og på at udfase partnerskabet i god tid." in text
+    )
+    assert "Det gælder især Foreningen Gårdmusik." in text
+    assert "afhængig" not in text
     assert (
         "Vil en part udfase partnerskabet tidligere end planlagt eller uden for "
         "planen, giver den de øvrige parter skriftligt varsel på mindst 6 måneder."
@@ -778,7 +785,7 @@ def test_letter_reads_like_a_danish_business_letter():
 
 def test_letter_in_english_uses_english_conventions():
     text = all_text(document("full", "first_contact", "en"))
-    assert "Dear Grace Mushi," in text
+    assert "Dear Ms Mushi," in text  # the salutation and surname
     assert "9 March 2026" in text
     assert "a first, informal meeting of 45 minutes" in text
     assert "Tuesday 17 March 2026 at 10:00" in text

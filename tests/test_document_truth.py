@@ -22,6 +22,7 @@ from tests.test_builtin_templates import (
     render,
     rows,
     table_after,
+    xml_parts,
 )
 
 
@@ -342,3 +343,27 @@ def test_signatures_keep_with_text_of_the_document(kind, heading):
     before = paragraphs[at - 1]
     assert before.style.name == "Normal"  # a clause of the document, not a label
     assert before.paragraph_format.keep_with_next
+
+
+def test_meeting_times_carry_the_time_zone_given():
+    body = copy.deepcopy(load("full", "first_contact", "en"))
+    lines = paragraph_texts(open_docx(render("first_contact", body)))
+    assert (
+        "We suggest one of these times (Danish time, CET; 10:00 CET is 12:00 in Moshi):"
+    ) in lines
+
+
+@pytest.mark.parametrize("kind", ["agreement", "understanding", "first_contact"])
+def test_document_properties_come_from_the_data_and_the_render(kind):
+    body = copy.deepcopy(load("full", kind, "en"))
+    doc = open_docx(render(kind, body))  # rendered with today = 5 January 2026
+    properties = doc.core_properties
+    assert properties.created == properties.modified
+    assert properties.created.isoformat().startswith("2026-01-05T00:00:00")
+    if kind == "first_contact":
+        assert properties.author == body["sender"]["name"]
+    else:
+        assert properties.author == "; ".join(p["name"] for p in body["parties"])
+    app = xml_parts(render(kind, body))["docProps/app.xml"]
+    assert "<Application>Partnership documents</Application>" in app
+    assert "Macintosh" not in app

@@ -21,6 +21,7 @@ def build_context(
     """Return the template context for a loaded document of ``kind``."""
     context: dict[str, Any] = dict(data)
     context["kind"] = kind
+    context["rendered_at"] = _rendered_at(today)
     context.setdefault("language", "da")
     context.setdefault("extra", {})
     if kind == "agreement":
@@ -30,6 +31,14 @@ def build_context(
     elif kind == "first_contact":
         context.setdefault("date", today or dt.date.today())
     return context
+
+
+def _rendered_at(today: dt.date | None) -> str:
+    """The render time for the document properties (W3CDTF, UTC); the start of
+    ``today`` when a caller fixes the day, so such renders are reproducible."""
+    if today is not None:
+        return f"{today.isoformat()}T00:00:00Z"
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add_agreement_values(context: dict[str, Any]) -> None:

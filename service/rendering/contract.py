@@ -120,6 +120,7 @@ def shape_of_field(value: ma.fields.Field[Any], seen: tuple[type, ...] = ()) -> 
 def _add_derived(kind: str, root: Shape) -> None:
     """The values service.rendering.context.build_context adds for ``kind``."""
     root.fields["kind"] = _scalar()
+    root.fields["rendered_at"] = _scalar()
     root.fields.setdefault("language", _scalar())
     root.fields["extra"] = _open()
     if kind == "agreement":

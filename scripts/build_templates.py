@@ -134,52 +134,6 @@ TBLPR_ORDER = (
 ).split()
 
 
-#: ``[[link:URL|TEXT]]`` in a text: a hyperlink to the Jinja expression URL,
-#: showing the Jinja expression TEXT (see ``add_text``).
-LINK = re.compile(r"\[\[link:([^|\]]+)\|([^\]]+)\]\]")
-LINK_COLOR = "0563C1"
-
-
-def mailto(expression: str) -> str:
-    """Jinja for a ``mailto:`` link to the address ``expression``."""
-    return f"[[link:'mailto:' ~ {expression}|{expression}]]"
-
-
-def weblink(expression: str) -> str:
-    """Jinja for a link to the web address ``expression``, shown as itself."""
-    return f"[[link:{expression}|{expression}]]"
-
-
-def add_text(paragraph: Paragraph, text: str) -> None:
-    """Add ``text`` to ``paragraph`` as runs, each ``[[link:…]]`` as a Word
-    HYPERLINK field, so e-mail addresses and web addresses can be clicked.
-
-    The field's instruction holds the address as data: the engine escapes it
-    like any value, and a double quote (which would end the instruction) is
-    percent-encoded.
-    """
-    position = 0
-    for match in LINK.finditer(text):
-        if match.start() > position:
-            paragraph.add_run(unbreakable_dates(text[position : match.start()]))
-        url, shown = match.groups()
-        instruction = f"{{{{ ({url})|replace('\"', '%22') }}}}"
-        for xml in (
-            '<w:fldChar w:fldCharType="begin"/>',
-            '<w:instrText xml:space="preserve"> HYPERLINK '
-            f'"{instruction}" </w:instrText>',
-            '<w:fldChar w:fldCharType="separate"/>',
-        ):
-            paragraph.add_run()._r.append(_with_ns(xml))
-        run = paragraph.add_run(f"{{{{ {shown} }}}}")
-        run.font.color.rgb = RGBColor.from_string(LINK_COLOR)
-        run.font.underline = True
-        paragraph.add_run()._r.append(_with_ns('<w:fldChar w:fldCharType="end"/>'))
-        position = match.end()
-    if position < len(text):
-        paragraph.add_run(unbreakable_dates(text[position:]))
-
-
 def unbreakable_dates(text: str) -> str:
     """Jinja text whose printed dates never break over two lines: the spaces
     of "20. januar 2026" become no-break spaces."""
@@ -536,7 +490,7 @@ class Template:
         """
         paragraph = self.document.add_paragraph(style=self._style(style))
         if text:
-            add_text(paragraph, text)
+            paragraph.add_run(unbreakable_dates(text))
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
         if after_table:
@@ -555,7 +509,7 @@ class Template:
         with self.when(condition):
             paragraph = self.paragraph(keep_with_next=keep_with_next)
             paragraph.add_run(f"{label}: ").bold = True
-            add_text(paragraph, value)
+            paragraph.add_run(unbreakable_dates(value))
 
     def tag(self, statement: str) -> None:
         """A paragraph holding only ``{%p statement %}``; docxtpl removes it."""
@@ -621,10 +575,9 @@ class Template:
     def _fill_cell(self, cell, text: str, *, style: str = "TableText", bold=False):
         paragraph = cell.paragraphs[0]
         paragraph.style = self._style(style)
+        run = paragraph.add_run(unbreakable_dates(text))
         if bold:
-            paragraph.add_run(unbreakable_dates(text)).bold = True
-        else:
-            add_text(paragraph, text)
+            run.bold = True
         return paragraph
 
     def _tag_row(self, table: Table, statement: str) -> None:
@@ -747,12 +700,16 @@ class Template:
                         self._fill_cell(cell, f"{{%p {keyword.lower()} {statement} %}}")
                     else:
                         cell.add_paragraph(f"{{%p {keyword.lower()} {statement} %}}")
-                    add_text(cell.add_paragraph(style=self._style("TableText")), value)
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
                     cell.add_paragraph(f"{{%p end{keyword.lower()} %}}")
                 elif index == 0:
                     self._fill_cell(cell, value)
                 else:
-                    add_text(cell.add_paragraph(style=self._style("TableText")), value)
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
             if condition:
                 self._tag_row(table, "endif")
         for row in table.rows:
@@ -939,17 +896,9 @@ def person(path: str) -> list[str]:
     """Value paragraphs for a person: "name, title" and "e-mail · phone"."""
     return [
         f"{{{{ [{path}.name, {path}.title]|select|join(', ') }}}}",
-        f"IF {path}.email or {path}.phone::{email_and_phone(path, ' · ')}",
+        f"IF {path}.email or {path}.phone::"
+        f"{{{{ [{path}.email, {path}.phone]|select|join(' · ') }}}}",
     ]
-
-
-def email_and_phone(path: str, separator: str) -> str:
-    """Jinja for "e-mail · phone", the address a link, either one left out."""
-    return (
-        f"{{% if {path}.email %}}{mailto(f'{path}.email')}{{% endif %}}"
-        f"{{% if {path}.email and {path}.phone %}}{separator}{{% endif %}}"
-        f"{{{{ {path}.phone }}}}"
-    )
 
 
 # ============================================================== shared sections
@@ -1010,7 +959,7 @@ def parties_section(
              "party.registration_number"),
             (w["address"], ["{{ party.address }}"], "party.address"),
             (w["country"], ["{{ party.country|country }}"], "party.country"),
-            (w["website"], [weblink("party.website")], "party.website"),
+            (w["website"], ["{{ party.website }}"], "party.website"),
             (w["representative"], person("party.representative"),
              "party.representative"),
             (w["contact_person"], person("party.contact_person"),
@@ -1567,9 +1516,7 @@ def letter_head(t: Template, m: dict[str, str]) -> None:
     """Sender letterhead, recipient block, date and subject."""
     t.paragraph("{{ sender.name }}", "Letterhead")
     t.paragraph(
-        "{{ sender.address }}{% if sender.address and sender.website %}  ·  "
-        f"{{% endif %}}{{% if sender.website %}}{weblink('sender.website')}"
-        "{% endif %}",
+        "{{ [sender.address, sender.website]|select|join('  ·  ') }}",
         "LetterheadDetails",
     )
     t.paragraph("{{ recipient.organisation }}", "Recipient")
@@ -1579,10 +1526,9 @@ def letter_head(t: Template, m: dict[str, str]) -> None:
             "{% if recipient.person.title %}, {{ recipient.person.title }}{% endif %}",
             "Recipient",
         )
-    with t.when("recipient.address"):
-        t.paragraph("{{ recipient.address }}", "Recipient")
-    with t.when("recipient.email"):
-        t.paragraph(mailto("recipient.email"), "Recipient")
+    for field in ("address", "email"):
+        with t.when(f"recipient.{field}"):
+            t.paragraph(f"{{{{ recipient.{field} }}}}", "Recipient")
     t.paragraph("{{ date|date }}", "LetterDate")
     with t.when("subject"):
         t.paragraph("{{ subject }}", "Subject")
@@ -1635,7 +1581,11 @@ def letter_closing(t: Template, m: dict[str, str]) -> None:
         "Recipient",
     )
     with t.when("sender.representative.email or sender.representative.phone"):
-        t.paragraph(email_and_phone("sender.representative", "  ·  "), "Recipient")
+        t.paragraph(
+            "{{ [sender.representative.email, sender.representative.phone]"
+            "|select|join('  ·  ') }}",
+            "Recipient",
+        )
 
 
 def build_first_contact(language: str) -> Template:

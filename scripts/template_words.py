@@ -718,11 +718,7 @@ LETTER = {
         "location": "Sted: {{ meeting.location }}",
         "online": "Mødet kan også holdes online, hvis det passer jer bedre.",
         "attachments": "Vedlagt finder I mere om os:",
-        "links": (
-            "I kan også læse mere om os på {% for link in links %}"
-            "[[link:link|link]]{% if loop.revindex == 2 %} og "
-            "{% elif not loop.last %}, {% endif %}{% endfor %}."
-        ),
+        "links": "I kan også læse mere om os på {{ links|join_and|full_stop }}",
         "looking_forward": "Vi glæder os til at høre fra jer.",
         "closing": "Med venlig hilsen",
     },
@@ -766,11 +762,7 @@ LETTER = {
         "location": "Place: {{ meeting.location }}",
         "online": "We are also happy to meet online if that suits you better.",
         "attachments": "Enclosed you will find more about us:",
-        "links": (
-            "You can also read more about us at {% for link in links %}"
-            "[[link:link|link]]{% if loop.revindex == 2 %} and "
-            "{% elif not loop.last %}, {% endif %}{% endfor %}."
-        ),
+        "links": "You can also read more about us at {{ links|join_and|full_stop }}",
         "looking_forward": "We look forward to hearing from you.",
         "closing": "Kind regards,",
     },

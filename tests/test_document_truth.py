@@ -367,24 +367,3 @@ def test_document_properties_come_from_the_data_and_the_render(kind):
     app = xml_parts(render(kind, body))["docProps/app.xml"]
     assert "<Application>Partnership documents</Application>" in app
     assert "Macintosh" not in app
-
-
-def test_e_mail_and_web_addresses_are_links():
-    letter = xml_parts(render("first_contact", load("full", "first_contact", "en")))
-    body = letter["word/document.xml"]
-    for target in (
-        "https://recycle.example.org",
-        "mailto:grace@klt.example.org",
-        "https://recycle.example.org/about",
-        "mailto:peter@recycle.example.org",
-    ):
-        assert f'HYPERLINK "{target}"' in body
-    agreement_xml = xml_parts(render("agreement", agreement("full", "da")))
-    assert (
-        'HYPERLINK "https://kultur.skovby.example.dk"'
-        in (agreement_xml["word/document.xml"])
-    )
-    assert (
-        'HYPERLINK "mailto:hanne.vestergaard@skovby.example.dk"'
-        in (agreement_xml["word/document.xml"])
-    )

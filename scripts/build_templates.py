@@ -676,8 +676,7 @@ class Template:
         shown only when it holds, and the table only when some row is shown.
 
         Each row is (label, value paragraphs, condition). A value paragraph may be
-        "IF condition::text" to appear only when the condition holds, or
-        "FOR item in items::text" to appear once per item.
+        "IF condition::text" to appear only when the condition holds.
         """
         conditions = [condition for _, _, condition in rows]
         table_condition = (
@@ -693,17 +692,13 @@ class Template:
             self._fill_cell(row.cells[0], label)
             cell = row.cells[1]
             for index, value in enumerate(values):
-                if value.startswith(("IF ", "FOR ")):
-                    keyword, rest = value.split(" ", 1)
-                    statement, value = rest.split("::", 1)
-                    if index == 0:
-                        self._fill_cell(cell, f"{{%p {keyword.lower()} {statement} %}}")
-                    else:
-                        cell.add_paragraph(f"{{%p {keyword.lower()} {statement} %}}")
+                if value.startswith("IF "):
+                    value_condition, value = value[3:].split("::", 1)
+                    cell.add_paragraph(f"{{%p if {value_condition} %}}")
                     cell.add_paragraph(
                         unbreakable_dates(value), style=self._style("TableText")
                     )
-                    cell.add_paragraph(f"{{%p end{keyword.lower()} %}}")
+                    cell.add_paragraph("{%p endif %}")
                 elif index == 0:
                     self._fill_cell(cell, value)
                 else:
@@ -917,7 +912,8 @@ def title_block(t: Template, kicker: str) -> None:
         (w["reference"], ["{{ reference }}"], "reference"),
         (w["partnership_type"], ["{{ partnership_type|label|capitalize }}"],
          "partnership_type"),
-        (w["parties"], ["FOR party in parties::{{ party.name }}"], None),
+        # One party a line (a line break, not a paragraph: the cell keeps one).
+        (w["parties"], ["{{ parties|map(attribute='name')|join('\\n') }}"], None),
         (w["period"], [period("term.start_date", "term.end_date", w)],
          "term.start_date or term.end_date"),
     ])  # fmt: skip

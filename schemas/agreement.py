@@ -15,6 +15,7 @@ from schemas.fields import (
     Amount,
     Choice,
     Count,
+    Country,
     Currency,
     Date,
     Flag,
@@ -44,6 +45,8 @@ BOTTOM_LINES: tuple[str, ...] = (
 )
 GOAL_KINDS: tuple[str, ...] = ("impact", "relationship")
 FUNDING_STATUSES: tuple[str, ...] = ("planned", "applied", "granted", "rejected")
+BUDGET_PERIODS: tuple[str, ...] = ("term", "year")
+LANGUAGE_VERSIONS: tuple[str, ...] = ("da", "en")
 
 
 class GoalSchema(BaseSchema):
@@ -348,6 +351,30 @@ class BudgetSchema(BaseSchema):
             label_da="Ekstern finansiering",
         ),
     )
+    period = Choice(
+        BUDGET_PERIODS,
+        metadata=doc(
+            "What the amounts cover: term (the whole term of the agreement) or "
+            "year (each year of it).",
+            da="Hvad beløbene dækker: term (hele aftalens løbetid) eller year "
+            "(hvert år).",
+            label="Budget period",
+            label_da="Budgetperiode",
+        ),
+    )
+    if_refused = Text(
+        max_length=TEXT_MAX,
+        metadata=doc(
+            "What happens if funding applied for is refused; without it the "
+            "agreement says the parties adjust the activities together and no "
+            "party has to cover the gap unless it agreed to in writing.",
+            da="Hvad der sker, hvis ansøgt finansiering bliver afslået; uden det "
+            "siger aftalen, at parterne sammen tilpasser aktiviteterne, og at "
+            "ingen part skal dække hullet, medmindre den skriftligt har lovet det.",
+            label="If funding is refused",
+            label_da="Hvis finansiering afslås",
+        ),
+    )
 
 
 class FollowUpSchema(BaseSchema):
@@ -517,6 +544,148 @@ class TerminationSchema(BaseSchema):
     )
 
 
+def _legal_doc(description: str, da: str, label: str, label_da: str) -> dict[str, str]:
+    return doc(description, da=da, label=label, label_da=label_da)
+
+
+class PersonalDataSchema(BaseSchema):
+    """Personal data the parties handle together (GDPR)."""
+
+    controller = Text(
+        max_length=ID_MAX,
+        metadata=_legal_doc(
+            "Id of the party that is data controller for the partnership's "
+            "shared personal data; without it each party is controller for what "
+            "it collects itself.",
+            "Id på den part, der er dataansvarlig for partnerskabets fælles "
+            "personoplysninger; uden det er hver part dataansvarlig for det, den "
+            "selv indsamler.",
+            "Data controller",
+            "Dataansvarlig",
+        ),
+    )
+    shared = Text(
+        max_length=SHORT_MAX,
+        metadata=_legal_doc(
+            "What personal data the parties share, such as participant lists "
+            "and photos.",
+            "Hvilke personoplysninger parterne deler, fx deltagerlister og fotos.",
+            "Shared personal data",
+            "Delte personoplysninger",
+        ),
+    )
+
+
+class LegalSchema(BaseSchema):
+    """The general provisions a lawyer adds: law, venue, language and options."""
+
+    governing_law = Country(
+        metadata=_legal_doc(
+            "ISO code of the country whose law governs the agreement, such as DK.",
+            "Landekode for det land, hvis ret aftalen er underlagt, fx DK.",
+            "Governing law",
+            "Lovvalg",
+        )
+    )
+    venue = Text(
+        max_length=SHORT_MAX,
+        metadata=_legal_doc(
+            "Where disputes the parties cannot settle are decided, such as "
+            "Retten i Aarhus or arbitration.",
+            "Hvor tvister, parterne ikke selv kan løse, afgøres, fx Retten i "
+            "Aarhus eller voldgift.",
+            "Venue",
+            "Værneting",
+        ),
+    )
+    prevailing_language = Choice(
+        LANGUAGE_VERSIONS,
+        metadata=_legal_doc(
+            "The agreement exists in Danish and English; this version prevails "
+            "if they differ.",
+            "Aftalen findes på dansk og engelsk; denne udgave går forud, hvis de "
+            "er forskellige.",
+            "Prevailing language",
+            "Gældende sprogversion",
+        ),
+    )
+    personal_data = ma.fields.Nested(
+        PersonalDataSchema,
+        metadata=_legal_doc(
+            "Personal data the parties share; adds a GDPR clause.",
+            "Personoplysninger, parterne deler; tilføjer en GDPR-bestemmelse.",
+            "Personal data",
+            "Personoplysninger",
+        ),
+    )
+    safeguarding = Flag(
+        load_default=False,
+        metadata=_legal_doc(
+            "True adds a safeguarding clause (protection of children and "
+            "vulnerable adults).",
+            "True tilføjer en bestemmelse om beskyttelse af børn og sårbare voksne.",
+            "Safeguarding clause",
+            "Beskyttelse af børn og sårbare",
+        ),
+    )
+    anti_corruption = Flag(
+        load_default=False,
+        metadata=_legal_doc(
+            "True adds an anti-corruption clause, usual for Danish grants abroad.",
+            "True tilføjer en antikorruptionsbestemmelse, som er almindelig ved "
+            "danske bevillinger i udlandet.",
+            "Anti-corruption clause",
+            "Antikorruption",
+        ),
+    )
+    liability = Text(
+        max_length=TEXT_MAX,
+        metadata=_legal_doc(
+            "Liability and insurance, such as for events; without it each party "
+            "is liable for and insures its own activities.",
+            "Ansvar og forsikring, fx ved arrangementer; uden det bærer hver part "
+            "ansvaret for og forsikrer sine egne aktiviteter.",
+            "Liability and insurance",
+            "Ansvar og forsikring",
+        ),
+    )
+    ownership = Text(
+        max_length=TEXT_MAX,
+        metadata=_legal_doc(
+            "Who owns equipment and results when the partnership ends; without "
+            "it equipment stays with the party that acquired it.",
+            "Hvem der ejer udstyr og resultater, når partnerskabet slutter; uden "
+            "det forbliver udstyr hos den part, der har anskaffet det.",
+            "Ownership of equipment and results",
+            "Ejerskab til udstyr og resultater",
+        ),
+    )
+    accounting = Text(
+        max_length=TEXT_MAX,
+        metadata=_legal_doc(
+            "Accounting, audit and reporting duties; without it a party that "
+            "receives external funding keeps accounts and reports as the funder "
+            "requires.",
+            "Regnskab, revision og rapportering; uden det fører en part, der "
+            "modtager ekstern finansiering, regnskab og rapporterer efter "
+            "bevillingsgiverens krav.",
+            "Accounting, audit and reporting",
+            "Regnskab, revision og rapportering",
+        ),
+    )
+    withdrawal = Text(
+        max_length=TEXT_MAX,
+        metadata=_legal_doc(
+            "What happens when one party leaves; without it, with three or more "
+            "parties, the agreement continues between the others.",
+            "Hvad der sker, når en part træder ud; uden det fortsætter aftalen "
+            "mellem de øvrige, når der er tre eller flere parter.",
+            "When a party leaves",
+            "Når en part træder ud",
+        ),
+    )
+
+
 class AgreementSchema(PartnershipSchema):
     """A partnership agreement."""
 
@@ -674,6 +843,27 @@ class AgreementSchema(PartnershipSchema):
             label_da="Uenigheder",
         ),
     )
+    annexes = text_list(
+        max_length=SHORT_MAX,
+        metadata=doc(
+            "Titles of the annexes (bilag); they are listed and made part of the "
+            "agreement.",
+            da="Titler på bilagene; de opregnes og er en del af aftalen.",
+            label="Annexes",
+            label_da="Bilag",
+        ),
+    )
+    legal = ma.fields.Nested(
+        LegalSchema,
+        metadata=doc(
+            "General provisions: governing law, venue, prevailing language and "
+            "optional clauses.",
+            da="Almindelige bestemmelser: lovvalg, værneting, gældende sprogversion "
+            "og valgfrie bestemmelser.",
+            label="General provisions",
+            label_da="Almindelige bestemmelser",
+        ),
+    )
 
     @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
     def _party_references(
@@ -730,6 +920,12 @@ def _check_agreement_references(parties: PartyIndex, errors: ErrorCollector) -> 
     building = document.get("capacity_building")
     fields = ("beneficiary", "responsible")
     parties.check_fields(errors, ("capacity_building",), building, fields)
+    legal = document.get("legal")
+    if isinstance(legal, Mapping):
+        personal = legal.get("personal_data")
+        if isinstance(personal, Mapping):
+            path = ("legal", "personal_data", "controller")
+            parties.check(errors, path, personal.get("controller"))
 
 
 AGREEMENT_SCHEMA = AgreementSchema()

@@ -106,6 +106,38 @@ class PersonSchema(BaseSchema):
             label_da="Telefon",
         ),
     )
+    salutation = Text(
+        max_length=CODE_MAX,
+        metadata=doc(
+            "Form of address for an English letter, such as Ms or Dr: the letter "
+            'then opens "Dear Ms Mushi".',
+            da="Tiltaleform i et engelsk brev, fx Ms eller Dr: brevet indledes så "
+            'med "Dear Ms Mushi".',
+            label="Salutation",
+            label_da="Tiltale",
+        ),
+    )
+
+
+class SigningSchema(BaseSchema):
+    """Place and date of signing."""
+
+    place = Text(
+        metadata=doc(
+            "Where the document is signed.",
+            da="Hvor dokumentet underskrives.",
+            label="Place",
+            label_da="Sted",
+        )
+    )
+    date = Date(
+        metadata=doc(
+            "When the document is signed.",
+            da="Hvornår dokumentet underskrives.",
+            label="Date",
+            label_da="Dato",
+        )
+    )
 
 
 class PartySchema(BaseSchema):
@@ -226,6 +258,17 @@ class PartySchema(BaseSchema):
             label_da="Afhængig af partnerne",
         ),
     )
+    signing = ma.fields.Nested(
+        SigningSchema,
+        metadata=doc(
+            "Where and when this party signs; without it the party's signature "
+            "block has a blank place-and-date line to fill in by hand.",
+            da="Hvor og hvornår parten skriver under; uden det får partens "
+            "underskriftsfelt en tom linje til sted og dato.",
+            label="Place and date of signing",
+            label_da="Sted og dato for underskrift",
+        ),
+    )
 
 
 class TermSchema(BaseSchema):
@@ -263,27 +306,6 @@ class TermSchema(BaseSchema):
         if start is not None and end is not None and end <= start:
             message = f"Must be after start_date ({start.isoformat()})."
             raise ma.ValidationError(message, "end_date")
-
-
-class SigningSchema(BaseSchema):
-    """Place and date of signing."""
-
-    place = Text(
-        metadata=doc(
-            "Where the document is signed.",
-            da="Hvor dokumentet underskrives.",
-            label="Place",
-            label_da="Sted",
-        )
-    )
-    date = Date(
-        metadata=doc(
-            "When the document is signed.",
-            da="Hvornår dokumentet underskrives.",
-            label="Date",
-            label_da="Dato",
-        )
-    )
 
 
 class DocumentSchema(BaseSchema):

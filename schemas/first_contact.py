@@ -6,10 +6,12 @@ import marshmallow as ma
 
 from schemas.common import BaseSchema, DocumentSchema, PartySchema, PersonSchema
 from schemas.fields import (
+    CODE_MAX,
     LIST_MAX,
     SHORT_MAX,
     TEXT_MAX,
     Count,
+    Country,
     Date,
     DateTime,
     Email,
@@ -29,6 +31,9 @@ MAX_MEETING_MINUTES = 240
 
 class SenderSchema(PartySchema):
     """The writing organisation; its representative signs the letter."""
+
+    class Meta(PartySchema.Meta):
+        exclude = ("signing",)  # a letter has no signature block with places
 
     id = Identifier(
         metadata=doc(
@@ -78,6 +83,16 @@ class RecipientSchema(BaseSchema):
             label_da="E-mail",
         )
     )
+    country = Country(
+        metadata=doc(
+            "ISO 3166-1 alpha-2 country code of the recipient, such as KE; tells "
+            "whether meeting times need a time zone.",
+            da="Modtagerens landekode (ISO 3166-1 alpha-2), fx KE; viser, om "
+            "mødetidspunkterne skal have en tidszone.",
+            label="Country",
+            label_da="Land",
+        )
+    )
 
 
 class MeetingSchema(BaseSchema):
@@ -117,6 +132,17 @@ class MeetingSchema(BaseSchema):
             da="Sæt kryds for et onlinemøde.",
             label="Online",
             label_da="Online",
+        ),
+    )
+    time_zone = Text(
+        max_length=CODE_MAX,
+        metadata=doc(
+            "The time zone of the proposed times, as the reader should see it, "
+            "such as Danish time (CET); printed with the proposals.",
+            da="Tidszonen for de foreslåede tidspunkter, som læseren skal se den, "
+            "fx dansk tid (CET); skrives ved forslagene.",
+            label="Time zone",
+            label_da="Tidszone",
         ),
     )
 

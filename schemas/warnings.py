@@ -6,6 +6,7 @@ document, so every value has its final type.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -30,6 +31,10 @@ WARNING_CODES: dict[str, tuple[str, ...]] = {
         "no_values",
         "no_termination",
         "no_time_horizon",
+        "phase_out_notice_contradicts",
+        "budget_without_period",
+        "no_governing_law",
+        "no_prevailing_language",
     ),
     "understanding": (
         "party_without_representative",
@@ -43,6 +48,7 @@ WARNING_CODES: dict[str, tuple[str, ...]] = {
         "long_meeting",
         "no_meeting_proposals",
         "meeting_proposal_before_letter",
+        "meeting_without_time_zone",
         "no_attachments_or_links",
     ),
 }
@@ -113,6 +119,78 @@ def agreement_warnings(document: Document) -> list[Problem]:
                 "A party is dependent on its partners: state the partnership's "
                 "time horizon.",
                 "no_time_horizon",
+            )
+        )
+    found += _phase_out_notice(document)
+    budget = document.get("budget", {})
+    if budget.get("lines") and "period" not in budget:
+        found.append(
+            Problem(
+                "budget.period",
+                "The budget does not say whether its amounts cover the whole term "
+                "or each year: give budget.period.",
+                "budget_without_period",
+            )
+        )
+    found += _international(document)
+    return found
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` ahead, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _phase_out_notice(document: Document) -> list[Problem]:
+    """Warn when the phase-out plan starts before notice could be given."""
+    phase_out = document.get("phase_out", {})
+    start: dt.date | None = document.get("term", {}).get("start_date")
+    months = phase_out.get("notice_months")
+    dates = [step["date"] for step in phase_out.get("steps", []) if "date" in step]
+    if start is None or not months or not dates:
+        return []
+    first = min(dates)
+    earliest = _add_months(start, months)
+    if first >= earliest:
+        return []
+    return [
+        Problem(
+            "phase_out.notice_months",
+            f"The phase-out plan begins on {first.isoformat()}, less than "
+            f"{months} months after the agreement starts ({start.isoformat()}): "
+            "the notice cannot be given in time. Shorten the notice or move the "
+            "steps.",
+            "phase_out_notice_contradicts",
+        )
+    ]
+
+
+def _international(document: Document) -> list[Problem]:
+    """Warn when parties from different countries leave law or language open."""
+    parties = document["parties"]
+    countries = {party["country"] for party in parties if "country" in party}
+    if not (len(countries) > 1 or countries - {"DK"}):
+        return []
+    legal = document.get("legal", {})
+    found: list[Problem] = []
+    if "governing_law" not in legal:
+        found.append(
+            Problem(
+                "legal.governing_law",
+                "The parties are in different countries: say which country's law "
+                "governs the agreement and where disputes are decided.",
+                "no_governing_law",
+            )
+        )
+    if "prevailing_language" not in legal:
+        found.append(
+            Problem(
+                "legal.prevailing_language",
+                "The parties are in different countries: say which language "
+                "version prevails if the Danish and English texts differ.",
+                "no_prevailing_language",
             )
         )
     return found
@@ -268,6 +346,20 @@ def _meeting_warnings(document: Document) -> list[Problem]:
                 "no_meeting_proposals",
             )
         )
+    countries = {
+        document["sender"].get("country"),
+        document["recipient"].get("country"),
+    }
+    if proposals and None not in countries and len(countries) > 1:
+        if "time_zone" not in meeting:
+            found.append(
+                Problem(
+                    "meeting.time_zone",
+                    "Sender and recipient are in different countries: say which "
+                    "time zone the proposed times are in.",
+                    "meeting_without_time_zone",
+                )
+            )
     letter_date: dt.date | None = document.get("date")
     for index, when in enumerate(proposals):
         if letter_date is not None and when.date() < letter_date:

@@ -9,8 +9,9 @@ they can be opened and adjusted in Word; this script is their source of truth.
 
 Layout of this file:
 
-* the words: one dict per document, Danish and English side by side, so the two
-  languages stay structurally identical (checked when the script runs);
+* the words live in ``scripts/template_words.py``: one dict per document, Danish
+  and English side by side, so the two languages stay structurally identical
+  (checked when the script runs);
 * shared helpers: page set-up, styles, numbering, header and footer, tables and
   the docxtpl tag paragraphs (class ``Template``);
 * one function per document section, and one function per document.
@@ -22,10 +23,14 @@ which docxtpl removes; every table cell keeps at least one plain paragraph.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import itertools
+import re
+import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +46,17 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+# The words live beside this script; the test suite loads it by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from template_words import (  # noqa: E402
+    AGREEMENT,
+    COMMON,
+    LETTER,
+    STYLE_NAMES,
+    UNDERSTANDING,
+    check_languages_match,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "agreement_templates"
@@ -67,586 +83,6 @@ BUILD_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
 HEADING_NUM, BULLET_NUM, NUMBER_NUM = 1, 2, 3
 
 
-# ============================================================== the words
-# Jinja expressions are part of the text; every value is escaped by the engine.
-
-COMMON = {
-    "da": {
-        "reference": "Reference",
-        "partnership_type": "Samarbejdsform",
-        "parties": "Parter",
-        "period": "Periode",
-        "sector": "Sektor",
-        "registration_number": (
-            "{% if party.country and party.country != 'DK' %}Registreringsnr."
-            "{% else %}CVR-nr.{% endif %}"
-        ),
-        "address": "Adresse",
-        "country": "Land",
-        "website": "Hjemmeside",
-        "representative": "Repræsentant",
-        "contact_person": "Kontaktperson",
-        "contributions": "Bidrag",
-        "expectations": "Forventninger",
-        "from": "Fra",
-        "until": "Til og med",
-        "responsible": "Ansvarlig",
-        "date": "Dato",
-        "signatures": "Underskrifter",
-        "sign_for": "For {{ party.name }}",
-        "place_and_date": "Sted og dato",
-        "name_and_title": "Navn og titel",
-        "page": "Side",
-        "page_of": "af",
-        "values": "Fælles værdier",
-        "background": "Baggrund",
-        "vision": "Vision",
-        "term_renewal": "Fornyelse",
-    },
-    "en": {
-        "reference": "Reference",
-        "partnership_type": "Type of cooperation",
-        "parties": "Parties",
-        "period": "Period",
-        "sector": "Sector",
-        "registration_number": "Registration no.",
-        "address": "Address",
-        "country": "Country",
-        "website": "Website",
-        "representative": "Representative",
-        "contact_person": "Contact person",
-        "contributions": "Contributions",
-        "expectations": "Expectations",
-        "from": "From",
-        "until": "Until",
-        "responsible": "Responsible",
-        "date": "Date",
-        "signatures": "Signatures",
-        "sign_for": "For {{ party.name }}",
-        "place_and_date": "Place and date",
-        "name_and_title": "Name and title",
-        "page": "Page",
-        "page_of": "of",
-        "values": "Shared values",
-        "background": "Background",
-        "vision": "Vision",
-        "term_renewal": "Renewal",
-    },
-}
-
-AGREEMENT = {
-    "da": {
-        "kicker": "Partnerskabsaftale",
-        "intro": (
-            "Denne aftale beskriver, hvad parterne vil skabe sammen, hvad hver part "
-            "bidrager med og forventer, og hvordan samarbejdet ledes, evalueres og "
-            "afsluttes."
-        ),
-        "between": (
-            "Aftalen er indgået mellem {{ parties|map(attribute='name')|join_and }}."
-        ),
-        "dependent_note": (
-            "{{ party.name }} er i høj grad afhængig af partnerskabet. Aftalen "
-            "beskriver derfor, hvordan partens egen kapacitet styrkes, og hvordan "
-            "partnerskabet udfases i god tid."
-        ),
-        "vision_mission": "Vision og mission",
-        "mission": "Mission",
-        "bottom_lines": "Bundlinjer",
-        "bottom_lines_text": (
-            "Partnerskabet skaber værdi på disse bundlinjer: "
-            "{{ bottom_lines|map('label')|join_and }}."
-        ),
-        "goals": "Mål",
-        "goals_intro": (
-            "Hvert mål har en indikator, som viser, om målet er nået, og en frist."
-        ),
-        "impact_goals": "Effektmål",
-        "impact_intro": "Effektmålene viser, om partnerskabet når sin mission.",
-        "relationship_goals": "Relationsmål",
-        "relationship_intro": (
-            "Relationsmålene beskriver, hvordan parterne passer på samarbejdet, "
-            "fx hvor ofte de afstemmer forventninger, og hvordan de taler om det, "
-            "der ikke fungerer."
-        ),
-        "goal": "Mål",
-        "indicator": "Indikator",
-        "deadline": "Frist",
-        "activities": "Aktiviteter og tidsplan",
-        "activities_intro": (
-            "For hver aktivitet sørger de ansvarlige parter for, at den bliver "
-            "gennemført, og holder de øvrige parter orienteret undervejs."
-        ),
-        "activity": "Aktivitet",
-        "description": "Beskrivelse",
-        "milestones": "Milepæle",
-        "milestones_intro": "Milepælene markerer de vigtigste punkter i tidsplanen.",
-        "milestone": "Milepæl",
-        "roles": "Roller og ansvar",
-        "roles_intro": "Hver part har en klar rolle i partnerskabet:",
-        "governance": "Organisering og beslutninger",
-        "structure": "Organisering",
-        "meetings": "Møder",
-        "decisions": "Beslutninger",
-        "minutes": "Referater",
-        "budget": "Budget",
-        "budget_intro": (
-            "Budgettet viser parternes bidrag, både kontant og i naturalier som "
-            "lokaler, udstyr og arbejdstid."
-        ),
-        "item": "Post",
-        "party": "Part",
-        "form": "Form",
-        "amount": "Beløb",
-        "cash": "Kontant",
-        "in_kind": "Naturalier",
-        "budget_total": "Budget i alt",
-        "party_totals": "Fordeling på parter",
-        "total": "I alt",
-        "external_funding": "Ekstern finansiering",
-        "external_intro": (
-            "Parterne har søgt eller vil søge ekstern finansiering som vist "
-            "nedenfor. Den ansvarlige part står for ansøgningen og holder de øvrige "
-            "parter orienteret."
-        ),
-        "source": "Kilde",
-        "status": "Status",
-        "follow_up": "Opfølgning og evaluering",
-        "follow_up_intro": (
-            "Parterne følger løbende op på både resultaterne og samarbejdet, så "
-            "problemer bliver taget op i tide."
-        ),
-        "frequency": "Hyppighed",
-        "methods": "Metoder",
-        "evaluation": "Evaluering",
-        "review_dates": "Datoer for opfølgning",
-        "values_intro": (
-            "Parterne har aftalt disse fælles værdier og vender tilbage til dem, "
-            "hvis der opstår uenighed:"
-        ),
-        "communication": "Kommunikation",
-        "capacity_building": "Kapacitetsopbygning",
-        "capacity_intro": (
-            "Parterne styrker hinandens kapacitet, så alle kan stå på egne ben, når "
-            "partnerskabet slutter."
-        ),
-        "capacity_dependent": (
-            "Det gælder især {{ dependent_parties|map(attribute='name')|join_and }}, "
-            "som i dag i høj grad er afhængig"
-            "{% if dependent_parties|length > 1 %}e{% endif %} af partnerskabet."
-        ),
-        "area": "Område",
-        "beneficiary": "Hvem styrkes",
-        "measures": "Tiltag",
-        "phase_out": "Udfasning",
-        "phase_out_intro": (
-            "Udfasningen planlægges i god tid, så ingen part står uden støtte, når "
-            "partnerskabet slutter."
-        ),
-        "horizon": "Tidshorisont",
-        "plan": "Plan for udfasning",
-        "step": "Skridt",
-        "notice": (
-            "Udfasningen varsles skriftligt mindst "
-            "{{ phase_out.notice_months|months }}, før den begynder."
-        ),
-        "term": "Varighed og fornyelse",
-        "term_text": (
-            "{% if term.start_date %}Aftalen træder i kraft den "
-            "{{ term.start_date|date }}{% if term.end_date %} og gælder til og med "
-            "den {{ term.end_date|date }}{% else %} og gælder, indtil den opsiges"
-            "{% endif %}.{% elif term.end_date %}Aftalen gælder til og med den "
-            "{{ term.end_date|date }}.{% endif %}"
-        ),
-        "termination": "Uenigheder og opsigelse",
-        "disputes_intro": (
-            "Opstår der uenighed eller problemer i samarbejdet, tager parterne dem op "
-            "hurtigt og åbent med de fælles værdier som udgangspunkt."
-        ),
-        "last_resort": (
-            "Opsigelse er sidste udvej. Før en part opsiger aftalen, skal parterne "
-            "sammen have forsøgt at finde fælles fodslag igen, fx på et møde om "
-            "samarbejdet og de fælles værdier."
-        ),
-        "notice_period": (
-            "Lykkes det ikke, kan hver af parterne opsige aftalen skriftligt med et "
-            "varsel på {{ termination.notice_period }}."
-        ),
-        "signatures_intro": (
-            "Med deres underskrift bekræfter parterne aftalen og forpligter sig til "
-            "at arbejde efter den."
-        ),
-    },
-    "en": {
-        "kicker": "Partnership agreement",
-        "intro": (
-            "This agreement sets out what the parties will create together, what "
-            "each party contributes and expects, and how the cooperation is run, "
-            "reviewed and brought to an end."
-        ),
-        "between": (
-            "This agreement is made between "
-            "{{ parties|map(attribute='name')|join_and }}."
-        ),
-        "dependent_note": (
-            "{{ party.name }} depends heavily on the partnership. This agreement "
-            "therefore sets out how the party's own capacity is strengthened and "
-            "how the partnership is phased out in good time."
-        ),
-        "vision_mission": "Vision and mission",
-        "mission": "Mission",
-        "bottom_lines": "Bottom lines",
-        "bottom_lines_text": (
-            "The partnership creates value on these bottom lines: "
-            "{{ bottom_lines|map('label')|join_and }}."
-        ),
-        "goals": "Goals",
-        "goals_intro": (
-            "Each goal has an indicator that shows whether it has been reached, and "
-            "a deadline."
-        ),
-        "impact_goals": "Impact goals",
-        "impact_intro": (
-            "The impact goals show whether the partnership achieves its mission."
-        ),
-        "relationship_goals": "Relationship goals",
-        "relationship_intro": (
-            "The relationship goals describe how the partners look after their "
-            "cooperation, for example how often they align expectations and how "
-            "they talk about what is not working."
-        ),
-        "goal": "Goal",
-        "indicator": "Indicator",
-        "deadline": "Deadline",
-        "activities": "Activities and timeline",
-        "activities_intro": (
-            "For each activity, the responsible parties make sure it is carried out "
-            "and keep the other partners informed along the way."
-        ),
-        "activity": "Activity",
-        "description": "Description",
-        "milestones": "Milestones",
-        "milestones_intro": "The milestones mark the key points in the timeline.",
-        "milestone": "Milestone",
-        "roles": "Roles and responsibilities",
-        "roles_intro": "Each party has a clear role in the partnership:",
-        "governance": "Governance and decision-making",
-        "structure": "Structure",
-        "meetings": "Meetings",
-        "decisions": "Decisions",
-        "minutes": "Minutes",
-        "budget": "Budget",
-        "budget_intro": (
-            "The budget shows each party's contribution, both in cash and in kind, "
-            "such as rooms, equipment and staff time."
-        ),
-        "item": "Item",
-        "party": "Party",
-        "form": "Type",
-        "amount": "Amount",
-        "cash": "Cash",
-        "in_kind": "In kind",
-        "budget_total": "Total budget",
-        "party_totals": "Contributions by party",
-        "total": "Total",
-        "external_funding": "External funding",
-        "external_intro": (
-            "The partners have applied or will apply for external funding as shown "
-            "below. The responsible party handles the application and keeps the "
-            "other partners informed."
-        ),
-        "source": "Source",
-        "status": "Status",
-        "follow_up": "Follow-up and evaluation",
-        "follow_up_intro": (
-            "The partners regularly review both the results and the cooperation "
-            "itself, so that problems are raised in good time."
-        ),
-        "frequency": "Frequency",
-        "methods": "Methods",
-        "evaluation": "Evaluation",
-        "review_dates": "Review dates",
-        "values_intro": (
-            "The partners have agreed on these shared values and will return to "
-            "them if disagreements arise:"
-        ),
-        "communication": "Communication",
-        "capacity_building": "Capacity building",
-        "capacity_intro": (
-            "The partners strengthen each other's capacity so that every partner can "
-            "stand on its own feet when the partnership ends."
-        ),
-        "capacity_dependent": (
-            "This applies in particular to "
-            "{{ dependent_parties|map(attribute='name')|join_and }}, which currently "
-            "depend{% if dependent_parties|length == 1 %}s{% endif %} heavily on the "
-            "partnership."
-        ),
-        "area": "Area",
-        "beneficiary": "Whose capacity",
-        "measures": "Measures",
-        "phase_out": "Phase-out",
-        "phase_out_intro": (
-            "The phase-out is planned well in advance so that no party is left "
-            "without support when the partnership ends."
-        ),
-        "horizon": "Time horizon",
-        "plan": "Phase-out plan",
-        "step": "Step",
-        "notice": (
-            "Written notice of the phase-out is given at least "
-            "{{ phase_out.notice_months|months }} before it begins."
-        ),
-        "term": "Term and renewal",
-        "term_text": (
-            "{% if term.start_date %}This agreement takes effect on "
-            "{{ term.start_date|date }}{% if term.end_date %} and remains in force "
-            "until {{ term.end_date|date }} inclusive{% else %} and remains in force "
-            "until it is terminated{% endif %}.{% elif term.end_date %}This "
-            "agreement remains in force until {{ term.end_date|date }} inclusive."
-            "{% endif %}"
-        ),
-        "termination": "Disputes and termination",
-        "disputes_intro": (
-            "If disagreements or problems arise in the cooperation, the partners "
-            "raise them early and openly, taking the shared values as their "
-            "starting point."
-        ),
-        "last_resort": (
-            "Termination is the last resort. Before a party terminates this "
-            "agreement, the partners must first have tried together to find common "
-            "ground again, for example at a meeting about the cooperation and the "
-            "shared values."
-        ),
-        "notice_period": (
-            "If this does not succeed, each party may terminate the agreement in "
-            "writing with a notice period of {{ termination.notice_period }}."
-        ),
-        "signatures_intro": (
-            "By signing, the parties confirm this agreement and commit to working "
-            "by it."
-        ),
-    },
-}
-
-UNDERSTANDING = {
-    "da": {
-        "kicker": "Forståelsespapir",
-        "not_binding": (
-            "Dette forståelsespapir er ikke juridisk bindende. Det beskriver "
-            "parternes fælles hensigter og er grundlaget for den videre dialog, som "
-            "kan føre til en egentlig samarbejdsaftale."
-        ),
-        "binding": (
-            "Parterne er enige om, at dette forståelsespapir er juridisk bindende "
-            "for dem, indtil en egentlig samarbejdsaftale afløser det."
-        ),
-        "between": (
-            "Forståelsespapiret er udarbejdet i fællesskab af "
-            "{{ parties|map(attribute='name')|join_and }}."
-        ),
-        "purpose": "Formål",
-        "areas": "Samarbejdsområder",
-        "areas_intro": (
-            "Parterne vil undersøge og udvikle samarbejdet på disse områder:"
-        ),
-        "values_intro": "Samarbejdet bygger på disse fælles værdier:",
-        "next_steps": "Næste skridt",
-        "next_steps_intro": "Parterne har aftalt disse næste skridt:",
-        "step": "Skridt",
-        "term": "Varighed",
-        "term_text": (
-            "{% if term.start_date %}Forståelsespapiret gælder fra den "
-            "{{ term.start_date|date }}{% if term.end_date %} til og med den "
-            "{{ term.end_date|date }}{% else %}, indtil parterne aftaler andet"
-            "{% endif %}.{% elif term.end_date %}Forståelsespapiret gælder til og "
-            "med den {{ term.end_date|date }}.{% endif %}"
-        ),
-        "signatures_not_binding": (
-            "Med deres underskrift bekræfter parterne de fælles hensigter i dette "
-            "forståelsespapir. Underskrifterne forpligter ikke parterne juridisk."
-        ),
-        "signatures_binding": (
-            "Med deres underskrift bekræfter parterne forståelsespapiret og "
-            "forpligter sig til at følge det."
-        ),
-    },
-    "en": {
-        "kicker": "Memorandum of understanding",
-        "not_binding": (
-            "This memorandum of understanding is not legally binding. It records "
-            "the partners' shared intentions and is the basis for further talks, "
-            "which may lead to a formal cooperation agreement."
-        ),
-        "binding": (
-            "The parties agree that this memorandum of understanding is legally "
-            "binding on them until a formal cooperation agreement replaces it."
-        ),
-        "between": (
-            "This memorandum has been drawn up jointly by "
-            "{{ parties|map(attribute='name')|join_and }}."
-        ),
-        "purpose": "Purpose",
-        "areas": "Areas of cooperation",
-        "areas_intro": (
-            "The partners will explore and develop their cooperation in these areas:"
-        ),
-        "values_intro": "The cooperation rests on these shared values:",
-        "next_steps": "Next steps",
-        "next_steps_intro": "The partners have agreed on these next steps:",
-        "step": "Step",
-        "term": "Term",
-        "term_text": (
-            "{% if term.start_date %}This memorandum applies from "
-            "{{ term.start_date|date }}{% if term.end_date %} until "
-            "{{ term.end_date|date }} inclusive{% else %} until the partners agree "
-            "otherwise{% endif %}.{% elif term.end_date %}This memorandum applies "
-            "until {{ term.end_date|date }} inclusive.{% endif %}"
-        ),
-        "signatures_not_binding": (
-            "By signing, the parties confirm the shared intentions set out in this "
-            "memorandum of understanding. Signing it creates no legal obligations."
-        ),
-        "signatures_binding": (
-            "By signing, the parties confirm this memorandum of understanding and "
-            "commit to following it."
-        ),
-    },
-}
-
-LETTER = {
-    "da": {
-        "attention": "Att.:",
-        "salutation": (
-            "Kære {% if recipient.person.name %}{{ recipient.person.name }}"
-            "{% else %}{{ recipient.organisation }}{% endif %}"
-        ),
-        "idea": (
-            "Vi har en idé til et samarbejde, som vi meget gerne vil udvikle sammen "
-            "med jer. {{ idea }}"
-        ),
-        "shape_together": (
-            "Idéen er kun skitseret endnu, og det er med vilje: Vi vil gerne forme "
-            "den sammen med jer, så den også bygger på jeres erfaringer og ønsker."
-        ),
-        "why_you": (
-            "Vi henvender os netop til jer, fordi vi tror, at vores styrker "
-            "supplerer hinanden. {{ why_you }}"
-        ),
-        "offer": "Vi kan blandt andet bidrage med:",
-        "meeting": (
-            "Vi vil gerne invitere jer til et første, uforpligtende møde på "
-            "{{ meeting.duration_minutes }} minutter, hvor vi kan fortælle mere om "
-            "idéen og høre jeres tanker."
-        ),
-        "meeting_short": (
-            "Vi vil gerne invitere jer til et kort, uforpligtende møde, hvor vi kan "
-            "fortælle mere om idéen og høre jeres tanker."
-        ),
-        "proposals": "Vi foreslår et af disse tidspunkter:",
-        "other_time": (
-            "Passer ingen af dem, finder vi gerne et andet tidspunkt sammen med jer."
-        ),
-        "location": "Sted: {{ meeting.location }}",
-        "online": "Mødet kan også holdes online, hvis det passer jer bedre.",
-        "attachments": "Vedlagt finder I mere om os:",
-        "links": "I kan også læse mere om os på {{ links|join_and }}.",
-        "looking_forward": "Vi glæder os til at høre fra jer.",
-        "closing": "Med venlig hilsen",
-    },
-    "en": {
-        "attention": "Attn:",
-        "salutation": (
-            "Dear {% if recipient.person.name %}{{ recipient.person.name }}"
-            "{% else %}colleagues at {{ recipient.organisation }}{% endif %},"
-        ),
-        "idea": (
-            "We have an idea for a collaboration that we would very much like to "
-            "develop together with you. {{ idea }}"
-        ),
-        "shape_together": (
-            "The idea is only an outline so far, and that is deliberate: we would "
-            "like to shape it together with you, so that it also builds on your "
-            "experience and wishes."
-        ),
-        "why_you": (
-            "We are writing to you in particular because we believe our strengths "
-            "complement each other. {{ why_you }}"
-        ),
-        "offer": "Among other things, we can offer:",
-        "meeting": (
-            "We would like to invite you to a first, informal meeting of "
-            "{{ meeting.duration_minutes }} minutes, where we can tell you more "
-            "about the idea and hear your thoughts."
-        ),
-        "meeting_short": (
-            "We would like to invite you to a short, informal meeting, where we can "
-            "tell you more about the idea and hear your thoughts."
-        ),
-        "proposals": "We suggest one of these times:",
-        "other_time": "If none of them suits you, we will gladly find another time.",
-        "location": "Place: {{ meeting.location }}",
-        "online": "We are also happy to meet online if that suits you better.",
-        "attachments": "Enclosed you will find more about us:",
-        "links": "You can also read more about us at {{ links|join_and }}.",
-        "looking_forward": "We look forward to hearing from you.",
-        "closing": "Kind regards,",
-    },
-}
-
-#: Names of the project's own styles, as Word shows them, per language.
-STYLE_NAMES = {
-    "da": {
-        "Kicker": "Dokumenttype",
-        "Label": "Mellemrubrik",
-        "Notice": "Fremhævet note",
-        "TableText": "Tabeltekst",
-        "TableAmount": "Tabelbeløb",
-        "SignatureLine": "Underskriftslinje",
-        "SignatureField": "Udfyldt felt over linje",
-        "Letterhead": "Brevhoved",
-        "LetterheadDetails": "Brevhoved detaljer",
-        "Recipient": "Modtager",
-        "LetterDate": "Brevdato",
-        "Subject": "Emne",
-        "Closing": "Hilsen",
-        "Small": "Lille tekst",
-        "Table": "Tabel med overskrift",
-    },
-    "en": {
-        "Kicker": "Document type",
-        "Label": "Run-in heading",
-        "Notice": "Notice",
-        "TableText": "Table text",
-        "TableAmount": "Table amount",
-        "SignatureLine": "Signature line",
-        "SignatureField": "Filled-in field above line",
-        "Letterhead": "Letterhead",
-        "LetterheadDetails": "Letterhead details",
-        "Recipient": "Recipient",
-        "LetterDate": "Letter date",
-        "Subject": "Subject",
-        "Closing": "Closing",
-        "Small": "Small text",
-        "Table": "Table with header",
-    },
-}
-
-
-def check_languages_match() -> None:
-    """Fail early when a text key exists in one language and not the other."""
-    for name, texts in {
-        "COMMON": COMMON,
-        "AGREEMENT": AGREEMENT,
-        "UNDERSTANDING": UNDERSTANDING,
-        "LETTER": LETTER,
-        "STYLE_NAMES": STYLE_NAMES,
-    }.items():
-        if set(texts["da"]) != set(texts["en"]):
-            difference = set(texts["da"]) ^ set(texts["en"])
-            raise SystemExit(f"{name}: keys differ between languages: {difference}")
-
-
 # ============================================================== shared helpers
 
 
@@ -659,6 +95,27 @@ class Column:
     value: str
     amount: bool = False
     bold: bool = False
+
+
+#: A total row: its cells (``None`` joins a cell to the one on its left), or
+#: ``(loop, cells)`` for a row repeated per element of ``loop``.
+Total = Sequence[str | None] | tuple[str, Sequence[str | None]]
+
+
+def _drop_cells(total: Total, dropped: set[int]) -> Total:
+    """A total row without the cells of the ``dropped`` columns; a dropped cell's
+    text moves right when the cell it joined would otherwise lose it."""
+    loop, cells = total if isinstance(total, tuple) else (None, total)
+    cells = list(cells)
+    for index in sorted(dropped):
+        if (
+            cells[index] is not None
+            and index + 1 < len(cells)
+            and (cells[index + 1] is None)
+        ):
+            cells[index + 1] = cells[index]
+    kept = [cell for index, cell in enumerate(cells) if index not in dropped]
+    return (loop, kept) if loop is not None else kept
 
 
 #: Schema order of the children Word insists on (CT_PPr, CT_TblPr).
@@ -675,6 +132,12 @@ TBLPR_ORDER = (
     "tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook "
     "tblCaption tblDescription"
 ).split()
+
+
+def unbreakable_dates(text: str) -> str:
+    """Jinja text whose printed dates never break over two lines: the spaces
+    of "20. januar 2026" become no-break spaces."""
+    return text.replace("|date }}", "|date|replace(' ', '\\u00a0') }}")
 
 
 def _put(parent, xml: str, order: Sequence[str]):
@@ -719,7 +182,14 @@ def _child(parent, tag: str, **attributes: str):
 class Template:
     """A Word document being built into a docxtpl template, in one language."""
 
-    def __init__(self, language: str, *, title_property: str, subject: str) -> None:
+    def __init__(
+        self,
+        language: str,
+        *,
+        title_property: str,
+        subject: str,
+        author: str = "",
+    ) -> None:
         self.language = language
         self.words = COMMON[language]
         self.document = Document()
@@ -727,7 +197,7 @@ class Template:
         self._set_up_page()
         self._set_up_styles()
         self._set_up_numbering()
-        self._set_up_properties(title_property, subject)
+        self._set_up_properties(title_property, subject, author)
         self.body = self.document.element.body
         # The default template starts with one empty paragraph; drop it.
         for paragraph in list(self.document.paragraphs):
@@ -991,11 +461,11 @@ class Template:
                     f'<w:numPr>{level_xml}<w:numId w:val="{number}"/></w:numPr>'
                 ), PPR_ORDER)  # fmt: skip
 
-    def _set_up_properties(self, title: str, subject: str) -> None:
+    def _set_up_properties(self, title: str, subject: str, author: str) -> None:
         properties = self.document.core_properties
         properties.title = title
         properties.subject = subject
-        properties.author = ""
+        properties.author = author
         properties.comments = ""
         properties.keywords = ""
         properties.category = ""
@@ -1020,7 +490,7 @@ class Template:
         """
         paragraph = self.document.add_paragraph(style=self._style(style))
         if text:
-            paragraph.add_run(text)
+            paragraph.add_run(unbreakable_dates(text))
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
         if after_table:
@@ -1032,12 +502,14 @@ class Template:
             return None
         return self.document.styles[self._style_name(key)]
 
-    def labelled(self, label: str, value: str, condition: str) -> None:
+    def labelled(
+        self, label: str, value: str, condition: str, *, keep_with_next: bool = False
+    ) -> None:
         """A paragraph "Label: value", shown only when ``condition`` holds."""
         with self.when(condition):
-            paragraph = self.paragraph()
+            paragraph = self.paragraph(keep_with_next=keep_with_next)
             paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(value)
+            paragraph.add_run(unbreakable_dates(value))
 
     def tag(self, statement: str) -> None:
         """A paragraph holding only ``{%p statement %}``; docxtpl removes it."""
@@ -1103,7 +575,7 @@ class Template:
     def _fill_cell(self, cell, text: str, *, style: str = "TableText", bold=False):
         paragraph = cell.paragraphs[0]
         paragraph.style = self._style(style)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(unbreakable_dates(text))
         if bold:
             run.bold = True
         return paragraph
@@ -1116,10 +588,46 @@ class Template:
         self,
         columns: Sequence[Column],
         loop: str,
-        totals: Sequence[Sequence[str | None]] = (),
+        totals: Sequence[Total] = (),
+        *,
+        optional: Mapping[int, str] | None = None,
+        grow: int = 0,
     ) -> None:
         """A table with a repeated header row, one row per element of ``loop``
-        and optional total rows (``None`` joins a cell to the one on its left)."""
+        and optional total rows (``None`` joins a cell to the one on its left;
+        a ``(loop, cells)`` total is repeated per element of its loop).
+
+        ``optional`` maps a column's index to the condition under which some row
+        has a value in it: the template then holds one table per combination,
+        and a column no row fills is left out, its width given to column
+        ``grow``.
+        """
+        if not optional:
+            self._data_table(columns, loop, totals)
+            return
+        indices = sorted(optional)
+        first = True
+        for shown in itertools.product((True, False), repeat=len(indices)):
+            dropped = {i for i, on in zip(indices, shown, strict=True) if not on}
+            condition = " and ".join(
+                f"({optional[i]})" if on else f"not ({optional[i]})"
+                for i, on in zip(indices, shown, strict=True)
+            )
+            self.tag(f"{'if' if first else 'elif'} {condition}")
+            first = False
+            kept = [c for i, c in enumerate(columns) if i not in dropped]
+            extra = sum(columns[i].width for i in dropped)
+            target = columns[grow]
+            kept = [
+                dataclasses.replace(c, width=c.width + extra) if c is target else c
+                for c in kept
+            ]
+            self._data_table(kept, loop, [_drop_cells(t, dropped) for t in totals])
+        self.tag("endif")
+
+    def _data_table(
+        self, columns: Sequence[Column], loop: str, totals: Sequence[Total]
+    ) -> None:
         widths = [column.width for column in columns]
         table = self._table(widths, rows=1)
         header = table.rows[0]
@@ -1136,22 +644,29 @@ class Template:
             paragraph = self._fill_cell(
                 cell, column.value, style=style, bold=column.bold
             )
-            # A table with totals stays whole (up to a page): lines and sums
-            # read together.
-            paragraph.paragraph_format.keep_with_next = bool(totals) or None
+            # A table stays whole up to a page: a short table never splits
+            # one row and one, and lines and sums read together.
+            paragraph.paragraph_format.keep_with_next = True
         self._tag_row(table, "endfor")
         for total in totals:
+            if isinstance(total, tuple):
+                total_loop, cells = total
+                self._tag_row(table, f"for {total_loop}")
+            else:
+                cells = total
             row = table.add_row()
-            for index, (cell, text) in enumerate(zip(row.cells, total, strict=True)):
+            for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
                 if text is None:
                     continue
                 span_end = index
-                while span_end + 1 < len(total) and total[span_end + 1] is None:
+                while span_end + 1 < len(cells) and cells[span_end + 1] is None:
                     span_end += 1
                 if span_end > index:
                     cell = cell.merge(row.cells[span_end])
                 style = "TableAmount" if columns[span_end].amount else "TableText"
                 self._fill_cell(cell, text, style=style)
+            if isinstance(total, tuple):
+                self._tag_row(table, "endfor")
         for row in table.rows:
             self._cant_split(row)
         self._look(table, first_row=True, last_row=bool(totals), first_column=False)
@@ -1180,12 +695,16 @@ class Template:
                 if value.startswith("IF "):
                     value_condition, value = value[3:].split("::", 1)
                     cell.add_paragraph(f"{{%p if {value_condition} %}}")
-                    cell.add_paragraph(value, style=self._style("TableText"))
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
                     cell.add_paragraph("{%p endif %}")
                 elif index == 0:
                     self._fill_cell(cell, value)
                 else:
-                    cell.add_paragraph(value, style=self._style("TableText"))
+                    cell.add_paragraph(
+                        unbreakable_dates(value), style=self._style("TableText")
+                    )
             if condition:
                 self._tag_row(table, "endif")
         for row in table.rows:
@@ -1195,57 +714,23 @@ class Template:
             self.tag("endif")
 
     def signature_table(self) -> None:
-        """One column per party (``{%tc for %}``), rows kept on one page."""
-        words = self.words
-        # Three template columns: loop start, the party's cell, loop end. docxtpl
-        # repeats the middle cell and fix_tables spreads the page width over them.
-        width = TEXT_WIDTH // 3
-        table = self._table([width] * 3, rows=3)
+        """A grid of signer blocks, two to a row, for any number of parties.
+
+        Each block (for whom, place and date, signature line, name and title)
+        sits in one cell of a row that cannot split, so a signer's block never
+        breaks across pages. The place and date are the party's own
+        (``party.signing``), else the document's (``signing``), else a blank
+        line to fill in by hand; a date never breaks inside.
+        """
+        half = TEXT_WIDTH // 2
+        table = self._table([half, TEXT_WIDTH - half], rows=0)
+        self._tag_row(table, "for pair in parties|batch(2)")
+        row = table.add_row()
+        for index, cell in enumerate(row.cells):
+            self._signer_block(cell, f"pair[{index}]")
+        self._tag_row(table, "endfor")
         for row in table.rows:
-            for cell in row.cells:
-                tc_pr = cell._tc.get_or_add_tcPr()
-                for width_element in tc_pr.findall(qn("w:tcW")):
-                    tc_pr.remove(width_element)
-        place_and_date = (
-            "{% if signing.place or signing.date %}{{ signing.place }}"
-            "{% if signing.place and signing.date %}, {% endif %}"
-            "{{ signing.date|date|replace(' ', '\\u00a0') }}{% endif %}"
-        )
-        contents = [
-            [(words["sign_for"], "TableText", True)],
-            [
-                (place_and_date, "SignatureField", False),
-                (words["place_and_date"], "TableText", False),
-            ],
-            [
-                (
-                    "{% if party.representative.name %}"
-                    "{{ party.representative.name }}{% else %}"
-                    f"{words['name_and_title']}{{% endif %}}",
-                    "SignatureLine",
-                    False,
-                ),
-            ],
-        ]
-        for row, paragraphs in zip(table.rows, contents, strict=True):
-            self._fill_cell(row.cells[0], "{%tc for party in parties %}")
-            self._fill_cell(row.cells[2], "{%tc endfor %}")
-            cell = row.cells[1]
-            for index, (text, style, bold) in enumerate(paragraphs):
-                if index == 0:
-                    paragraph = self._fill_cell(cell, text, style=style, bold=bold)
-                else:
-                    paragraph = cell.add_paragraph(style=self._style(style))
-                    paragraph.add_run(text).bold = bold
-            if row is not table.rows[-1]:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-        title_cell = table.rows[2].cells[1]
-        title_cell.add_paragraph("{%p if party.representative.title %}")
-        title_cell.add_paragraph(
-            "{{ party.representative.title }}", style=self._style("TableText")
-        )
-        title_cell.add_paragraph("{%p endif %}")
+            self._cant_split(row)
         properties = table._tbl.tblPr
         _put(properties, (
             '<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/>'
@@ -1254,9 +739,52 @@ class Template:
         ), TBLPR_ORDER)  # fmt: skip
         _put(properties, (
             '<w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
-            '<w:right w:w="340" w:type="dxa"/></w:tblCellMar>'
+            '<w:right w:w="567" w:type="dxa"/></w:tblCellMar>'
         ), TBLPR_ORDER)  # fmt: skip
         self._look(table, first_row=False, last_row=False, first_column=False)
+
+    def _signer_block(self, cell, party: str) -> None:
+        """One signer's block in ``cell``; ``party`` is a Jinja expression that
+        may be undefined (the empty half of the last row)."""
+        words = self.words
+
+        def place_and_date(source: str) -> str:
+            return (
+                f"{{{{ [{source}.place, {source}.date|date|replace(' ', '\u00a0')]"
+                "|select|join(', ') }}"
+            )
+
+        lines: list[tuple[str, str, bool]] = [
+            (f"{{%p if {party} is defined %}}", "TableText", False),
+            (words["sign_for"].replace("party.", f"{party}."), "TableText", True),
+            (
+                f"{{% if {party}.signing %}}{place_and_date(f'{party}.signing')}"
+                f"{{% elif signing %}}{place_and_date('signing')}{{% endif %}}",
+                "SignatureField",
+                False,
+            ),
+            (words["place_and_date"], "TableText", False),
+            (
+                f"{{% if {party}.representative.name %}}"
+                f"{{{{ {party}.representative.name }}}}{{% else %}}"
+                f"{words['name_and_title']}{{% endif %}}",
+                "SignatureLine",
+                False,
+            ),
+            (f"{{%p if {party}.representative.title %}}", "TableText", False),
+            (f"{{{{ {party}.representative.title }}}}", "TableText", False),
+            ("{%p endif %}", "TableText", False),
+            ("{%p endif %}", "TableText", False),
+        ]
+        for index, (text, style, bold) in enumerate(lines):
+            if index == 0:
+                paragraph = self._fill_cell(cell, text, style=style, bold=bold)
+            else:
+                paragraph = cell.add_paragraph(style=self._style(style))
+                paragraph.add_run(text).bold = bold
+            paragraph.paragraph_format.keep_with_next = True
+        # docxtpl removes the {%p %} paragraphs; a cell needs one paragraph left.
+        cell.add_paragraph(style=self._style("TableText"))
 
     def closing_paragraph(self) -> None:
         """Word needs a paragraph after a final table; keep it tiny."""
@@ -1320,8 +848,29 @@ class Template:
             for item in source.infolist():
                 info = zipfile.ZipInfo(item.filename, date_time=BUILD_TIMESTAMP)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(item.filename))
+                content = source.read(item.filename)
+                if item.filename in PROPERTY_PARTS:
+                    content = _document_properties(content.decode()).encode()
+                target.writestr(info, content)
         path.write_bytes(output.getvalue())
+
+
+#: Parts whose properties are set per rendered document (see _document_properties).
+PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml")
+APPLICATION = "Partnership documents"
+
+
+def _document_properties(xml: str) -> str:
+    """Created and modified become the render time (``rendered_at``), and the
+    application is this service, not the Word that made python-docx's default
+    template."""
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*BUILD_TIMESTAMP)
+    xml = xml.replace(f">{stamp}<", ">{{ rendered_at }}<")
+    return re.sub(
+        r"<Application>[^<]*</Application>",
+        f"<Application>{APPLICATION}</Application>",
+        xml,
+    )
 
 
 def period(start: str, end: str, words: dict[str, str], *, wrap: bool = False) -> str:
@@ -1351,15 +900,20 @@ def person(path: str) -> list[str]:
 
 
 def title_block(t: Template, kicker: str) -> None:
-    """Document type, title and the key facts: reference, type, parties, period."""
+    """Document type, title and the key facts: reference, type, parties, period.
+
+    The document type is left out when the title already says it.
+    """
     w = t.words
-    t.paragraph(kicker, "Kicker")
+    with t.when(f"'{kicker.lower()}' not in title|lower"):
+        t.paragraph(kicker, "Kicker")
     t.paragraph("{{ title }}", "Title")
     t.key_value_table([
         (w["reference"], ["{{ reference }}"], "reference"),
         (w["partnership_type"], ["{{ partnership_type|label|capitalize }}"],
          "partnership_type"),
-        (w["parties"], ["{{ parties|map(attribute='name')|join_and }}"], None),
+        # One party a line (a line break, not a paragraph: the cell keeps one).
+        (w["parties"], ["{{ parties|map(attribute='name')|join('\\n') }}"], None),
         (w["period"], [period("term.start_date", "term.end_date", w)],
          "term.start_date or term.end_date"),
     ])  # fmt: skip
@@ -1373,16 +927,26 @@ PARTY_DETAILS = " or ".join(
         "contact_person contributions expectations dependent"
     ).split()
 )
+#: True when a party's name holds a comma: a joined list would be ambiguous.
+COMMA_IN_NAMES = "',' in parties|map(attribute='name')|join('')"
 
 
 def parties_section(
-    t: Template, between: str, dependent_note: str | None = None
+    t: Template,
+    between: str,
+    between_list: str,
+    dependent_note: str | None = None,
 ) -> None:
     """Who the parties are, then one subsection per party with its facts,
     contributions and expectations."""
     w = t.words
     t.heading(w["parties"])
+    t.tag(f"if {COMMA_IN_NAMES}")
+    t.paragraph(between_list, keep_with_next=True)
+    t.bullets("parties", "party", "{{ party.name }}")
+    t.tag("else")
     t.paragraph(between)
+    t.tag("endif")
     with t.each("party in parties"), t.when(PARTY_DETAILS):
         t.heading("{{ party.name }}", 2)
         t.key_value_table([
@@ -1437,27 +1001,47 @@ def signatures_section(t: Template, intro: str) -> None:
 
 def agreement_parties(t: Template, a: dict[str, str]) -> None:
     """The parties, with a note on each dependent party."""
-    parties_section(t, a["between"], dependent_note=a["dependent_note"])
+    parties_section(
+        t, a["between"], a["between_list"], dependent_note=a["dependent_note"]
+    )
 
 
 def agreement_background(t: Template, a: dict[str, str]) -> None:
-    """Background, vision and mission, bottom lines."""
+    """Background, vision and mission, bottom lines.
+
+    The heading names what is there; the run-in labels appear only when both
+    vision and mission do.
+    """
     text_section(t, t.words["background"], "background")
     with t.when("vision or mission"):
-        t.heading(a["vision_mission"])
-        with t.when("vision"):
-            t.paragraph(t.words["vision"], "Label")
-            t.paragraph("{{ vision }}")
-        with t.when("mission"):
-            t.paragraph(a["mission"], "Label")
-            t.paragraph("{{ mission }}")
+        t.heading(
+            f"{{% if vision and mission %}}{a['vision_mission']}"
+            f"{{% elif vision %}}{t.words['vision']}{{% else %}}{a['mission']}"
+            "{% endif %}"
+        )
+        for field, label in (("vision", t.words["vision"]), ("mission", a["mission"])):
+            with t.when(field):
+                with t.when("vision and mission"):
+                    t.paragraph(label, "Label")
+                t.paragraph(f"{{{{ {field} }}}}")
     with t.when("bottom_lines"):
         t.heading(a["bottom_lines"])
         t.paragraph(a["bottom_lines_text"])
 
 
+def _every(items: str, attribute: str) -> str:
+    """Jinja condition: every element of ``items`` has ``attribute``."""
+    return f"not {items}|rejectattr('{attribute}')|list"
+
+
+def _some(items: str, attribute: str) -> str:
+    """Jinja condition: some element of ``items`` has ``attribute``."""
+    return f"{items}|selectattr('{attribute}')|list"
+
+
 def agreement_goals(t: Template, a: dict[str, str]) -> None:
-    """Impact and relationship goals in two tables."""
+    """Impact and relationship goals: one table, or two subsections when the
+    agreement has both kinds. Indicator and deadline columns only when filled."""
     columns = [
         Column(a["goal"], 3770, "{{ goal.description }}"),
         Column(a["indicator"], 3200, "{{ goal.indicator }}"),
@@ -1465,19 +1049,39 @@ def agreement_goals(t: Template, a: dict[str, str]) -> None:
     ]
     with t.when("impact_goals or relationship_goals"):
         t.heading(a["goals"])
+        every_indicator, every_deadline = (
+            _every("goals", "indicator"),
+            _every("goals", "deadline"),
+        )
+        t.tag(f"if {every_indicator} and {every_deadline}")
         t.paragraph(a["goals_intro"], keep_with_next=True)
+        t.tag(f"elif {every_indicator}")
+        t.paragraph(a["goals_intro_indicator"], keep_with_next=True)
+        t.tag(f"elif {every_deadline}")
+        t.paragraph(a["goals_intro_deadline"], keep_with_next=True)
+        t.tag("endif")
         for kind in ("impact", "relationship"):
-            with t.when(f"{kind}_goals"):
-                t.heading(a[f"{kind}_goals"], 2)
+            goals = f"{kind}_goals"
+            with t.when(goals):
+                with t.when("impact_goals and relationship_goals"):
+                    t.heading(a[f"{kind}_goals"], 2)
                 t.paragraph(a[f"{kind}_intro"], keep_with_next=True)
-                t.data_table(columns, f"goal in {kind}_goals")
+                t.data_table(
+                    columns,
+                    f"goal in {goals}",
+                    optional={
+                        1: _some(goals, "indicator"),
+                        2: _some(goals, "deadline"),
+                    },
+                )
 
 
 def agreement_activities(t: Template, a: dict[str, str]) -> None:
     """Activities with responsible parties and periods; milestones."""
     with t.when("activities"):
         t.heading(a["activities"])
-        t.paragraph(a["activities_intro"], keep_with_next=True)
+        with t.when(_some("activities", "responsible")):
+            t.paragraph(a["activities_intro"], keep_with_next=True)
         t.data_table(
             [
                 Column(a["activity"], 1900, "{{ activity.title }}", bold=True),
@@ -1485,7 +1089,9 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
                 Column(
                     t.words["responsible"],
                     1900,
-                    "{{ activity.responsible|party_names|join_and }}",
+                    "{% if activity.responsible %}"
+                    "{{ activity.responsible|party_names|join('\\n') }}"
+                    f"{{% else %}}{t.words['jointly']}{{% endif %}}",
                 ),
                 Column(
                     t.words["period"],
@@ -1494,6 +1100,12 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
                 ),
             ],
             "activity in activities",
+            optional={
+                1: _some("activities", "description"),
+                2: _some("activities", "responsible"),
+                3: f"{_some('activities', 'start')} or {_some('activities', 'end')}",
+            },
+            grow=1,
         )
     with t.when("milestones"):
         t.heading(a["milestones"])
@@ -1509,12 +1121,17 @@ def agreement_activities(t: Template, a: dict[str, str]) -> None:
         )
 
 
+#: Roles that say something beyond the party's name.
+DESCRIBED_ROLES = f"{_some('roles', 'title')} or {_some('roles', 'responsibilities')}"
+
+
 def agreement_roles(t: Template, a: dict[str, str]) -> None:
-    """Each party's role and responsibilities."""
-    with t.when("roles"):
+    """Each party's role and responsibilities (roles that only name a party
+    say nothing and are left out)."""
+    with t.when(DESCRIBED_ROLES):
         t.heading(a["roles"])
         t.paragraph(a["roles_intro"], keep_with_next=True)
-        with t.each("role in roles"):
+        with t.each("role in roles"), t.when("role.title or role.responsibilities"):
             t.paragraph(
                 "{{ role.party|party_name }}{% if role.title %} – {{ role.title }}"
                 "{% endif %}",
@@ -1536,12 +1153,19 @@ def agreement_governance(t: Template, a: dict[str, str]) -> None:
             t.labelled(a[label], f"{{{{ governance.{field} }}}}", f"governance.{field}")
 
 
+#: External funding that may still be refused.
+PENDING_FUNDING = (
+    "budget.external_funding|selectattr('status', 'in', ['planned', 'applied'])|list"
+)
+
+
 def agreement_budget(t: Template, a: dict[str, str]) -> None:
-    """Budget lines, totals per party and external funding."""
+    """Budget lines with their period and the parties' commitment, totals per
+    party, external funding with subtotals by status and what a refusal means."""
     with t.when("budget.lines or budget.external_funding"):
         t.heading(a["budget"])
-        t.paragraph(a["budget_intro"], keep_with_next=True)
         with t.when("budget.lines"):
+            t.paragraph(a["budget_intro"], keep_with_next=True)
             t.data_table(
                 [
                     Column(a["item"], 3870, "{{ line.description }}"),
@@ -1558,24 +1182,30 @@ def agreement_budget(t: Template, a: dict[str, str]) -> None:
                 totals=[
                     [a["budget_total"], None, None, "{{ budget.totals.total|money }}"]
                 ],
+                optional={2: "budget.totals.in_kind"},
             )
-            t.heading(a["party_totals"], 2)
-            t.data_table(
-                [
-                    Column(a["party"], 3070, "{{ share.name }}"),
-                    Column(a["cash"], 2000, "{{ share.cash|money }}", amount=True),
-                    Column(a["in_kind"], 2000, "{{ share.in_kind|money }}",
-                           amount=True),
-                    Column(a["total"], 2000, "{{ share.total|money }}", amount=True),
-                ],
-                "share in budget.party_totals",
-                totals=[[
-                    a["total"],
-                    "{{ budget.totals.cash|money }}",
-                    "{{ budget.totals.in_kind|money }}",
-                    "{{ budget.totals.total|money }}",
-                ]],
-            )  # fmt: skip
+            t.paragraph(a["commitment"], after_table=True)
+            with t.when("budget.party_totals|length > 1"):
+                t.heading(a["party_totals"], 2)
+                t.data_table(
+                    [
+                        Column(a["party"], 3070, "{{ share.name }}"),
+                        Column(a["cash"], 2000, "{{ share.cash|money }}",
+                               amount=True),
+                        Column(a["in_kind"], 2000, "{{ share.in_kind|money }}",
+                               amount=True),
+                        Column(a["total"], 2000, "{{ share.total|money }}",
+                               amount=True),
+                    ],
+                    "share in budget.party_totals",
+                    totals=[[
+                        a["total"],
+                        "{{ budget.totals.cash|money }}",
+                        "{{ budget.totals.in_kind|money }}",
+                        "{{ budget.totals.total|money }}",
+                    ]],
+                    optional={1: "budget.totals.in_kind", 2: "budget.totals.in_kind"},
+                )  # fmt: skip
         with t.when("budget.external_funding"):
             t.heading(a["external_funding"], 2)
             t.paragraph(a["external_intro"], keep_with_next=True)
@@ -1589,8 +1219,21 @@ def agreement_budget(t: Template, a: dict[str, str]) -> None:
                            amount=True),
                 ],
                 "funding in budget.external_funding",
-                totals=[[a["total"], None, None, "{{ budget.totals.external|money }}"]],
+                totals=[(
+                    "subtotal in budget.external_by_status",
+                    [a["status_total"], None, None, "{{ subtotal.amount|money }}"],
+                )],
+                optional={
+                    1: _some("budget.external_funding", "responsible"),
+                    3: _some("budget.external_funding", "amount"),
+                },
             )  # fmt: skip
+            with t.when(PENDING_FUNDING):
+                t.paragraph(
+                    "{% if budget.if_refused %}{{ budget.if_refused }}{% else %}"
+                    f"{a['if_refused']}{{% endif %}}",
+                    after_table=True,
+                )
 
 
 def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
@@ -1607,7 +1250,8 @@ def agreement_follow_up(t: Template, a: dict[str, str]) -> None:
         )
         t.labelled(
             a["review_dates"],
-            "{{ follow_up.review_dates|map('date')|join_and }}.",
+            "{{ follow_up.review_dates|map('date')|map('replace', ' ', '\\u00a0')"
+            "|join_and|full_stop }}",
             "follow_up.review_dates",
         )
 
@@ -1634,6 +1278,10 @@ def agreement_capacity_building(t: Template, a: dict[str, str]) -> None:
                        "{{ item.responsible|party_name }}"),
             ],
             "item in capacity_building",
+            optional={
+                2: _some("capacity_building", "measures"),
+                3: _some("capacity_building", "responsible"),
+            },
         )  # fmt: skip
 
 
@@ -1651,37 +1299,104 @@ def agreement_phase_out(t: Template, a: dict[str, str]) -> None:
                     Column(a["step"], TEXT_WIDTH - 2300, "{{ step.description }}"),
                 ],
                 "step in phase_out.steps",
+                optional={0: _some("phase_out.steps", "date")},
+                grow=1,
             )
-        with t.when("phase_out.notice_months is number"):
+        with t.when("phase_out.notice_months"):
             t.paragraph(a["notice"], after_table=True)
 
 
 def agreement_term(t: Template, a: dict[str, str]) -> None:
-    """Term and renewal."""
+    """Term, and renewal when the agreement says how."""
     with t.when("term"):
-        t.heading(a["term"])
+        t.heading(
+            f"{{% if term.renewal %}}{a['term_and_renewal']}{{% else %}}{a['term']}"
+            "{% endif %}"
+        )
         with t.when("term.start_date or term.end_date"):
             t.paragraph(a["term_text"])
         t.labelled(t.words["term_renewal"], "{{ term.renewal }}", "term.renewal")
 
 
 def agreement_termination(t: Template, a: dict[str, str]) -> None:
-    """Disputes, then termination as the last resort."""
+    """Disputes; ending by notice (opsigelse) as the last resort; ending for
+    breach (ophævelse). Each said once."""
     t.heading(a["termination"])
     t.paragraph(a["disputes_intro"])
     with t.when("disputes"):
         t.paragraph("{{ disputes }}")
     t.paragraph(a["last_resort"])
-    with t.when("termination.notice_period"):
-        t.paragraph(a["notice_period"])
+    t.paragraph(a["notice_period"])
     with t.when("termination.conditions"):
         t.paragraph("{{ termination.conditions }}")
+    t.paragraph(a["breach"])
+
+
+def _clause(t: Template, label: str, text: str, *, keep_with_next: bool = False):
+    t.paragraph(label, "Label")
+    t.paragraph(text, keep_with_next=keep_with_next)
+
+
+def agreement_general(t: Template, a: dict[str, str]) -> None:
+    """The lawyer's clauses: the parties' choices where they made them, sensible
+    defaults where a clause is always needed. Amendments, always there, come
+    last and keep with the signatures: the signatures never stand on a page
+    without text of the agreement."""
+    t.heading(a["general"])
+    with t.when("annexes"):
+        t.paragraph(a["annexes_label"], "Label")
+        t.paragraph(a["annexes_intro"], keep_with_next=True)
+        with t.each("annex in annexes"):
+            t.paragraph(a["annex"], "List Bullet")
+        t.paragraph(a["annexes_precedence"])
+    with t.when("legal.withdrawal or parties|length > 2"):
+        _clause(
+            t,
+            a["withdrawal_label"],
+            "{% if legal.withdrawal %}{{ legal.withdrawal }}{% else %}"
+            f"{a['withdrawal']}{{% endif %}}",
+        )
+    _clause(
+        t,
+        a["liability_label"],
+        "{% if legal.liability %}{{ legal.liability }}{% else %}"
+        f"{a['liability']}{{% endif %}}",
+    )
+    with t.when("legal.ownership or budget.lines or phase_out"):
+        _clause(
+            t,
+            a["ownership_label"],
+            "{% if legal.ownership %}{{ legal.ownership }}{% else %}"
+            f"{a['ownership']}{{% endif %}}",
+        )
+    with t.when("legal.accounting or budget.external_funding"):
+        _clause(
+            t,
+            a["accounting_label"],
+            "{% if legal.accounting %}{{ legal.accounting }}{% else %}"
+            f"{a['accounting']}{{% endif %}}",
+        )
+    with t.when("legal.personal_data"):
+        _clause(t, a["personal_data_label"], a["personal_data"])
+        with t.when("legal.personal_data.shared"):
+            t.paragraph(a["personal_data_shared"])
+    with t.when("legal.safeguarding"):
+        _clause(t, a["safeguarding_label"], a["safeguarding"])
+    with t.when("legal.anti_corruption"):
+        _clause(t, a["anti_corruption_label"], a["anti_corruption"])
+    with t.when("legal.governing_law or legal.venue"):
+        _clause(t, a["law_label"], a["law"])
+    with t.when("legal.prevailing_language"):
+        _clause(t, a["language_label"], a["language_precedence"])
+    _clause(t, a["amendments_label"], a["amendments"], keep_with_next=True)
 
 
 def build_agreement(language: str) -> Template:
     """The partnership agreement."""
     a = AGREEMENT[language]
-    t = Template(language, title_property=TITLE_PROPERTY, subject=a["kicker"])
+    t = Template(
+        language, title_property=TITLE_PROPERTY, subject=a["kicker"], author=PARTIES
+    )
     t.header_and_footer("{{ title }}", "{{ reference }}")
     title_block(t, a["kicker"])
     t.paragraph(a["intro"], after_table=True)
@@ -1699,6 +1414,7 @@ def build_agreement(language: str) -> Template:
         agreement_phase_out,
         agreement_term,
         agreement_termination,
+        agreement_general,
     ):
         section(t, a)
     signatures_section(t, a["signatures_intro"])
@@ -1738,31 +1454,43 @@ def understanding_next_steps(t: Template, u: dict[str, str]) -> None:
             [
                 Column(u["step"], 4770, "{{ step.description }}"),
                 Column(
-                    t.words["responsible"], 2300, "{{ step.responsible|party_name }}"
+                    t.words["responsible"],
+                    2300,
+                    "{% if step.responsible %}{{ step.responsible|party_name }}"
+                    f"{{% else %}}{t.words['jointly']}{{% endif %}}",
                 ),
                 Column(t.words["date"], 2000, "{{ step.date|date }}"),
             ],
             "step in next_steps",
+            optional={2: _some("next_steps", "date")},
         )
 
 
 def understanding_term(t: Template, u: dict[str, str]) -> None:
-    """How long the paper applies, and renewal."""
+    """How long the paper applies, and renewal; kept with the signatures, so
+    they never stand on a page without text of the paper."""
     with t.when("term"):
         t.heading(u["term"])
         with t.when("term.start_date or term.end_date"):
-            t.paragraph(u["term_text"])
-        t.labelled(t.words["term_renewal"], "{{ term.renewal }}", "term.renewal")
+            t.paragraph(u["term_text"], keep_with_next=True)
+        t.labelled(
+            t.words["term_renewal"],
+            "{{ term.renewal }}",
+            "term.renewal",
+            keep_with_next=True,
+        )
 
 
 def build_understanding(language: str) -> Template:
     """The understanding paper (memorandum of understanding)."""
     u = UNDERSTANDING[language]
-    t = Template(language, title_property=TITLE_PROPERTY, subject=u["kicker"])
+    t = Template(
+        language, title_property=TITLE_PROPERTY, subject=u["kicker"], author=PARTIES
+    )
     t.header_and_footer("{{ title }}", "{{ reference }}")
     title_block(t, u["kicker"])
     understanding_statement(t, u)
-    parties_section(t, u["between"])
+    parties_section(t, u["between"], u["between_list"])
     understanding_content(t, u)
     understanding_next_steps(t, u)
     understanding_term(t, u)
@@ -1863,6 +1591,7 @@ def build_first_contact(language: str) -> Template:
         language,
         title_property="{% autoescape false %}{{ subject }}{% endautoescape %}",
         subject="{% autoescape false %}{{ sender.name }}{% endautoescape %}",
+        author="{% autoescape false %}{{ sender.name }}{% endautoescape %}",
     )
     section = t.document.sections[0]
     section.top_margin = Twips(1134)
@@ -1879,6 +1608,11 @@ def build_first_contact(language: str) -> Template:
 #: Core property "title": rendered by docxtpl with autoescaping switched off,
 #: because the property is plain text, not XML (python-docx escapes it itself).
 TITLE_PROPERTY = "{% autoescape false %}{{ title }}{% endautoescape %}"
+#: Core property "creator": the parties, from the data.
+PARTIES = (
+    "{% autoescape false %}{{ parties|map(attribute='name')|join('; ') }}"
+    "{% endautoescape %}"
+)
 
 BUILDERS = {
     "agreement": build_agreement,

@@ -162,3 +162,30 @@ def test_ordinary_arithmetic_still_works() -> None:
     assert render("{{ 'ab' * 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ 'a' + 'b' }}", "da") == (
         "abab 1024 1 ab"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("da", "Skovby Kommune, Kultur og Fritid; Lund & Søn ApS og Gårdmusik"),
+        ("en", "Skovby Kommune, Kultur og Fritid; Lund & Søn ApS and Gårdmusik"),
+    ],
+)
+def test_join_and_keeps_names_with_commas_whole(language: str, expected: str) -> None:
+    names = ["Skovby Kommune, Kultur og Fritid", "Lund & Søn ApS", "Gårdmusik"]
+    assert render("{{ l|join_and }}", language, l=names) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Teater Vest & Co.", "Teater Vest & Co."), ("Byens Bibliotek", "Byens "
+     "Bibliotek."), ("Hvorfor?", "Hvorfor?"), ("", "")],
+)  # fmt: skip
+def test_full_stop_ends_a_sentence_once(value: str, expected: str) -> None:
+    assert render("{{ v|full_stop }}", "da", v=value) == expected
+
+
+def test_danish_time_has_no_leading_zero() -> None:
+    assert render("{{ t|datetime }}", "da", t="2026-02-18T09:30") == (
+        "onsdag den 18. februar 2026 kl. 9.30"
+    )

@@ -488,6 +488,14 @@ WARNING_CASES: list[tuple[Callable[[Document], Any], str, str]] = [
     (lambda d: d.pop("values"), "values", "no_values"),
     (lambda d: d.update(values=[]), "values", "no_values"),
     (lambda d: d.pop("termination"), "termination", "no_termination"),
+    (
+        # The plan's first step (15 November 2026) comes before twelve months'
+        # notice could run from the start (15 January 2026).
+        lambda d: d["phase_out"].update(notice_months=12),
+        "phase_out.notice_months",
+        "phase_out_notice_contradicts",
+    ),
+    (lambda d: d["budget"].pop("period"), "budget.period", "budget_without_period"),
 ]
 
 
@@ -506,6 +514,32 @@ def test_warning_no_time_horizon_for_dependent_party() -> None:
     }
 
 
+def test_international_agreement_without_law_or_language_is_warned() -> None:
+    document = english()  # Denmark and Tanzania
+    del document["legal"]
+    assert warning_codes("agreement", document) == {
+        ("legal.governing_law", "no_governing_law"),
+        ("legal.prevailing_language", "no_prevailing_language"),
+    }
+
+
+def test_domestic_agreement_needs_no_law_or_language_clause() -> None:
+    document = danish()
+    assert "legal" not in document
+    assert {party.get("country") for party in document["parties"]} <= {"DK", None}
+    assert warning_codes("agreement", document) == set()
+
+
+def test_phase_out_that_fits_the_notice_is_not_warned() -> None:
+    document = english()  # starts 1 March 2026; first step 1 January 2027
+    document["phase_out"]["notice_months"] = 10
+    assert warning_codes("agreement", document) == set()
+    document["phase_out"]["notice_months"] = 11
+    assert warning_codes("agreement", document) == {
+        ("phase_out.notice_months", "phase_out_notice_contradicts")
+    }
+
+
 def test_warnings_have_messages() -> None:
     document = danish()
     del document["values"]
@@ -514,5 +548,9 @@ def test_warnings_have_messages() -> None:
 
 
 def test_every_warning_code_is_tested() -> None:
-    tested = {code for _, _, code in WARNING_CASES} | {"no_time_horizon"}
+    tested = {code for _, _, code in WARNING_CASES} | {
+        "no_time_horizon",
+        "no_governing_law",
+        "no_prevailing_language",
+    }
     assert tested == set(WARNING_CODES["agreement"])

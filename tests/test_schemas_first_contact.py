@@ -180,6 +180,14 @@ WARNING_CASES: list[tuple[Callable[[Document], Any], str, str]] = [
         "attachments",
         "no_attachments_or_links",
     ),
+    (
+        lambda d: [
+            d["sender"].update(country="DK"),
+            d["recipient"].update(country="KE"),
+        ],
+        "meeting.time_zone",
+        "meeting_without_time_zone",
+    ),
 ]
 
 
@@ -200,6 +208,14 @@ def test_links_count_as_information_about_us() -> None:
     document = example()
     del document["attachments"], document["sender"]["website"]
     document["links"] = ["https://bibliotek.example.dk/om"]
+    assert load_document("first_contact", document).warnings == []
+
+
+def test_times_across_borders_with_a_time_zone_are_fine() -> None:
+    document = example()
+    document["sender"]["country"] = "DK"
+    document["recipient"]["country"] = "KE"
+    document["meeting"]["time_zone"] = "dansk tid (CET)"
     assert load_document("first_contact", document).warnings == []
 
 

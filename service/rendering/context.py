@@ -21,13 +21,24 @@ def build_context(
     """Return the template context for a loaded document of ``kind``."""
     context: dict[str, Any] = dict(data)
     context["kind"] = kind
+    context["rendered_at"] = _rendered_at(today)
     context.setdefault("language", "da")
     context.setdefault("extra", {})
     if kind == "agreement":
         _add_agreement_values(context)
+    elif kind == "understanding":
+        context["next_steps"] = _by_date(context.get("next_steps") or [])
     elif kind == "first_contact":
         context.setdefault("date", today or dt.date.today())
     return context
+
+
+def _rendered_at(today: dt.date | None) -> str:
+    """The render time for the document properties (W3CDTF, UTC); the start of
+    ``today`` when a caller fixes the day, so such renders are reproducible."""
+    if today is not None:
+        return f"{today.isoformat()}T00:00:00Z"
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add_agreement_values(context: dict[str, Any]) -> None:
@@ -43,6 +54,39 @@ def _add_agreement_values(context: dict[str, Any]) -> None:
         context["budget"] = budget_with_totals(
             context["budget"], context.get("parties") or []
         )
+    context["agreement_topics"] = agreement_topics(context)
+
+
+def _by_date(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Dated items first, earliest first; undated ones after, in their order."""
+    return sorted(
+        items,
+        key=lambda item: (item.get("date") is None, item.get("date") or dt.date.min),
+    )
+
+
+def agreement_topics(context: Mapping[str, Any]) -> list[str]:
+    """Codes (see labels.py) of what this agreement really sets out, in order.
+
+    The introduction names only these, so it never promises a section that the
+    data leaves out.
+    """
+    parties = context.get("parties") or []
+    budget = context.get("budget") or {}
+    topics = ["topic_aims"]
+    if any(p.get("contributions") for p in parties) or budget.get("lines"):
+        topics.append("topic_contributions")
+    if any(p.get("expectations") for p in parties):
+        topics.append("topic_expectations")
+    roles = context.get("roles") or []
+    if any(r.get("title") or r.get("responsibilities") for r in roles):
+        topics.append("topic_roles")
+    if context.get("governance"):
+        topics.append("topic_governance")
+    if context.get("follow_up"):
+        topics.append("topic_follow_up")
+    topics.append("topic_ending")
+    return topics
 
 
 def _amount(value: Any) -> Decimal:
@@ -100,4 +144,22 @@ def budget_with_totals(
         "external": external,
     }
     result["party_totals"] = party_totals
+    result["external_by_status"] = [
+        {"status": status, "amount": amount}
+        for status, amount in _by_status(budget.get("external_funding") or [])
+    ]
     return result
+
+
+#: Order of the external-funding subtotals: firm money first.
+STATUS_ORDER = ("granted", "applied", "planned", "rejected")
+
+
+def _by_status(funding: list[Mapping[str, Any]]) -> list[tuple[str, Decimal]]:
+    """Sum of the amounts per status, for the statuses that have an amount."""
+    sums: dict[str, Decimal] = {}
+    for item in funding:
+        if item.get("amount") is not None:
+            status = item.get("status", "planned")
+            sums[status] = sums.get(status, ZERO) + _amount(item["amount"])
+    return [(status, sums[status]) for status in STATUS_ORDER if status in sums]

@@ -5,8 +5,9 @@ schemas become objects, lists get items (written ``parties[].name``), scalar
 fields are leaves, and free-form fields such as ``extra`` accept anything below
 them. Added to those are the values :mod:`service.rendering.context` derives
 (``kind``, ``language``, ``extra``; for agreements ``impact_goals[]``,
-``relationship_goals[]``, ``dependent_parties[]``, ``budget.totals`` and
-``budget.party_totals[]``; for first-contact letters ``date``). Keep
+``relationship_goals[]``, ``dependent_parties[]``, ``agreement_topics[]``,
+``budget.totals``, ``budget.party_totals[]`` and
+``budget.external_by_status[]``; for first-contact letters ``date``). Keep
 :func:`_add_derived` in step with that module; the tests load the shared
 examples through it and check that every path they produce is in the contract.
 """
@@ -119,6 +120,7 @@ def shape_of_field(value: ma.fields.Field[Any], seen: tuple[type, ...] = ()) -> 
 def _add_derived(kind: str, root: Shape) -> None:
     """The values service.rendering.context.build_context adds for ``kind``."""
     root.fields["kind"] = _scalar()
+    root.fields["rendered_at"] = _scalar()
     root.fields.setdefault("language", _scalar())
     root.fields["extra"] = _open()
     if kind == "agreement":
@@ -129,6 +131,7 @@ def _add_derived(kind: str, root: Shape) -> None:
         parties = root.fields.get("parties")
         party = parties.item if parties is not None and parties.item else _open()
         root.fields["dependent_parties"] = Shape(item=party)
+        root.fields["agreement_topics"] = Shape(item=_scalar())
         budget = root.fields.get("budget")
         if budget is not None and not budget.open:
             money = ("cash", "in_kind", "total")
@@ -138,6 +141,9 @@ def _add_derived(kind: str, root: Shape) -> None:
             )
             budget.fields["party_totals"] = Shape(
                 item=Shape({name: _scalar() for name in ("party", "name", *money)})
+            )
+            budget.fields["external_by_status"] = Shape(
+                item=Shape({name: _scalar() for name in ("status", "amount")})
             )
     elif kind == "first_contact":
         root.fields["date"] = _date()

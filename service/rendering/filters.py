@@ -29,7 +29,7 @@ DEFAULT_CURRENCY = "DKK"
 
 _DATE_FORMATS = {"da": "d. MMMM y", "en": "d MMMM y"}
 _DATETIME_FORMATS = {
-    "da": "EEEE 'den' d. MMMM y 'kl.' HH.mm",
+    "da": "EEEE 'den' d. MMMM y 'kl.' H.mm",
     "en": "EEEE d MMMM y 'at' HH:mm",
 }
 #: Babel number pattern for amounts, or None for the locale's own. Danish
@@ -96,8 +96,15 @@ def _formatted_money(amount: Decimal, currency: str, language: str) -> str:
     )
 
 
+_AND = {"da": "og", "en": "and"}
+
+
 @functools.lru_cache(maxsize=1024)
 def _formatted_list(items: tuple[str, ...], language: str) -> str:
+    if len(items) > 2 and any("," in item for item in items):
+        # "Skovby Kommune, Kultur og Fritid, Nørre Skole og …" reads as more
+        # names than there are: semicolons keep each name whole.
+        return f"{'; '.join(items[:-1])} {_AND[language]} {items[-1]}"
     return format_list(list(items), locale=_BABEL_LOCALES[language])
 
 
@@ -151,6 +158,17 @@ def join_and_filter(context: Context, values: Any) -> str:
     if not items:
         return ""
     return _formatted_list(items, _language(context))
+
+
+def full_stop_filter(value: Any) -> str:
+    """End a sentence that ends in data: add "." unless the text ends in one.
+
+    "Teater Vest & Co." stays one full stop; "?" and "!" end a sentence too.
+    """
+    if _absent(value):
+        return ""
+    text = str(value)
+    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
 
 
 def _parties(context: Context) -> Iterable[Mapping[str, Any]]:
@@ -222,6 +240,7 @@ PROJECT_FILTERS: dict[str, Callable[..., Any]] = {
     "datetime": datetime_filter,
     "money": money_filter,
     "join_and": join_and_filter,
+    "full_stop": full_stop_filter,
     "party": party_filter,
     "party_name": party_name_filter,
     "party_names": party_names_filter,

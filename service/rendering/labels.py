@@ -28,6 +28,35 @@ LABELS: dict[str, dict[str, str]] = {
     "green": {"da": "grøn", "en": "green"},
     "educational": {"da": "uddannelsesmæssig", "en": "educational"},
     "health": {"da": "sundhedsmæssig", "en": "health"},
+    # What an agreement sets out (agreement_topics, in its introduction).
+    "topic_aims": {
+        "da": "hvad parterne vil skabe sammen",
+        "en": "what the parties will create together",
+    },
+    "topic_contributions": {
+        "da": "hvad hver part bidrager med",
+        "en": "what each party contributes",
+    },
+    "topic_expectations": {
+        "da": "hvad parterne forventer",
+        "en": "what the parties expect",
+    },
+    "topic_roles": {"da": "hvem der gør hvad", "en": "who does what"},
+    "topic_governance": {
+        "da": "hvordan samarbejdet ledes",
+        "en": "how the cooperation is run",
+    },
+    "topic_follow_up": {
+        "da": "hvordan der følges op",
+        "en": "how progress is reviewed",
+    },
+    "topic_ending": {
+        "da": "hvordan aftalen ophører",
+        "en": "how the agreement ends",
+    },
+    # Language versions (legal.prevailing_language).
+    "da": {"da": "danske", "en": "Danish"},
+    "en": {"da": "engelske", "en": "English"},
     # Document kinds.
     "agreement": {"da": "partnerskabsaftale", "en": "partnership agreement"},
     "understanding": {"da": "forståelsespapir", "en": "memorandum of understanding"},

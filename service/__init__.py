@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +10,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_smorest import Api
 
+from service import observability
 from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
@@ -40,9 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config.update(_openapi_settings())
     os.makedirs(app.instance_path, exist_ok=True)
-    if not app.debug:
-        logging.basicConfig(level=logging.INFO)
-
+    observability.init_app(app)
     db.init_app(app)
     init_services(app)
     _init_api(app)

@@ -45,6 +45,16 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "ISOLATION_WORKERS": 2,
         "RENDER_TIMEOUT_SECONDS": 5,
         "RENDER_MEMORY_BYTES": 512 * MIB,
+        # --- observability (docs/observability.md) ---
+        # Log lines: "json" (one object per line) or "text"; the level; and
+        # whether each request gets its own line.
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "LOG_REQUESTS": True,
+        # Who may read GET /metrics: "off" (404), "open", or "token" (a
+        # scraper sending Authorization: Bearer <METRICS_TOKEN>).
+        "METRICS_ACCESS": "off",
+        "METRICS_TOKEN": "",
     }
 
 

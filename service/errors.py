@@ -4,7 +4,8 @@ Every error answers ``{"code": 422, "status": "Unprocessable Entity",
 "message": "...", "errors": [...]}``; ``errors`` lists ``{"path", "message"}``
 for invalid documents and ``{"message", "part", "paragraph", "tag", "excerpt"}``
 for template problems, and is an empty list when nothing is field-specific (so
-a client can always read it). No handler ever returns HTML or a traceback.
+a client can always read it). ``request_id`` names the request in the logs.
+No handler ever returns HTML or a traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from schemas.registry import DocumentInvalid
+from service.observability import context
 from service.rendering.errors import TemplateError
 from service.storage.db import DatabaseUnavailable
 from service.storage.repository import VersionWriteFailed
@@ -73,6 +75,12 @@ class ErrorSchema(ma.Schema):
             "empty when nothing is field-specific"
         },
     )
+    request_id = ma.fields.String(
+        metadata={
+            "description": "The request's id (X-Request-ID): quote it to the "
+            "operator, who finds it in every log line of the request"
+        }
+    )
 
 
 def error_response(
@@ -88,6 +96,9 @@ def error_response(
         "message": message,
         "errors": errors or [],
     }
+    request_id = context.request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})

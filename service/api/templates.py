@@ -34,6 +34,7 @@ from service.errors import ApiError, ErrorSchema
 from service.examples import example_payload
 from service.extensions import services
 from service.filenames import content_disposition
+from service.observability.events import template_event
 from service.rendering.engine import COMPILED
 from service.rendering.package_limits import PackageLimits
 from service.storage import repository
@@ -350,12 +351,12 @@ def upload_template() -> ResponseReturnValue:
         )
     except repository.KindConflict as exc:
         raise ApiError(409, str(exc)) from exc
-    current_app.logger.info(
-        "template %s version %d uploaded by %s (%s)",
-        stored.template_id,
-        stored.version,
-        caller.organisation,
-        caller.key_prefix,
+    template_event(
+        "uploaded",
+        template_id=stored.template_id,
+        template_version=stored.version,
+        organisation=caller.organisation,
+        key_prefix=caller.key_prefix,
     )
     with database().transaction() as session:
         versions = repository.list_versions(session, stored.template)
@@ -445,11 +446,11 @@ def delete_template(template_id: str) -> ResponseReturnValue:
         )
     if not deleted:
         raise not_found(template_id)
-    current_app.logger.info(
-        "template %s deleted by %s (%s)",
-        template_id,
-        caller.organisation,
-        caller.key_prefix,
+    template_event(
+        "deleted",
+        template_id=template_id,
+        organisation=caller.organisation,
+        key_prefix=caller.key_prefix,
     )
     return ""
 

@@ -55,6 +55,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # scraper sending Authorization: Bearer <METRICS_TOKEN>).
         "METRICS_ACCESS": "off",
         "METRICS_TOKEN": "",
+        # --- template export/import (docs/funders.md) ---
+        # Largest archive POST /v1/templates/import accepts.
+        "TEMPLATE_IMPORT_MAX_BYTES": 200 * MIB,
     }
 
 

@@ -11,6 +11,7 @@ No handler ever returns HTML or a traceback.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 import marshmallow as ma
@@ -131,7 +132,26 @@ def _template_error(error: TemplateError) -> Response:
     )
 
 
+def _disk_full(error: Exception) -> bool:
+    """Whether the database refused a write for want of disk space.
+
+    SQLite says SQLITE_FULL, PostgreSQL SQLSTATE 53100 (disk_full).
+    """
+    cause = getattr(error, "orig", None)
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(cause, "sqlstate", None) == "53100"
+
+
 def _database_unavailable(error: Exception) -> Response:
+    if _disk_full(error):
+        log.error("The database is out of disk space: %s", error)
+        return error_response(
+            507,
+            "The template store is out of disk space; the template was not "
+            "stored. Try again later.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     log.warning("The database is unavailable: %s", error)
     message = (
         str(error)

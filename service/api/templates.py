@@ -440,7 +440,9 @@ def preview_template(template_id: str) -> ResponseReturnValue:
 def delete_template(template_id: str) -> ResponseReturnValue:
     """Delete a template with all its versions."""
     caller = authenticate()
-    with database().transaction() as session:
+    # The write lock from the start (SQLite): a read snapshot that another
+    # write made stale cannot be upgraded, and would fail with "locked".
+    with database().transaction(writing=True) as session:
         deleted = repository.delete_template(
             session, caller.organisation_id, template_id
         )

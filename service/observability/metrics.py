@@ -33,6 +33,8 @@ from service.rendering.cache import TemplateCache
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 #: Buckets for request and render times: a render takes milliseconds, a
 #: funder's template up to RENDER_TIMEOUT_SECONDS (5 s by default).
+if os.environ.get(MULTIPROC_ENV):  # a folder named but not made yet: make it
+    os.makedirs(os.environ[MULTIPROC_ENV], exist_ok=True)
 SECONDS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 REQUESTS = Counter(

@@ -75,13 +75,14 @@ class _Api(Api):
 
 
 def _init_api(app: Flask) -> None:
-    from service.api import documents, health, kinds, templates, transfer
+    from service.api import deleted, documents, health, kinds, templates, transfer
 
     api = _Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.register_blueprint(documents.blp)
     api.register_blueprint(kinds.blp)
     api.register_blueprint(templates.blp)
     api.register_blueprint(transfer.blp)
+    api.register_blueprint(deleted.blp)
     templates.document_security(api)
     app.register_blueprint(health.blp)
 

@@ -1,9 +1,11 @@
-"""``flask --app wsgi templates export|import``: an organisation's templates as a zip.
+"""``flask --app wsgi templates …``: export, import, and the bin of deleted ones.
 
 The archive (see :mod:`service.storage.archive`) holds every template and
 version with names, metadata and checksums; import verifies them all and
 writes all or nothing, so it also moves templates between databases
 (SQLite to PostgreSQL: export with one DATABASE_URL, import with the other).
+``deleted``, ``restore`` and ``purge`` manage deleted templates
+(:mod:`service.template_bin`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from service import template_bin
+from service.observability.events import template_event
 from service.rendering.errors import TemplateError
+from service.storage import repository
 from service.storage.archive import ArchiveInvalid, ImportConflict
+from service.storage.db import database
+from service.storage.models import Organisation
 from service.transfer import export_templates, import_templates
 
 
@@ -62,3 +70,54 @@ def import_command(organisation: str, archive: Path) -> None:
     )
     for template_id, name, count in imported.templates:
         click.echo(f"{template_id}  {name}  ({count} versions)")
+
+
+def _organisation_id(name: str) -> int:
+    with database().transaction() as session:
+        found = session.scalar(select(Organisation.id).filter_by(name=name))
+    if found is None:
+        raise click.ClickException(f"There is no organisation {name!r}.")
+    return found
+
+
+@templates_command.command("deleted")
+@click.argument("organisation")
+def deleted_command(organisation: str) -> None:
+    """List ORGANISATION's deleted templates that can still be restored."""
+    organisation_id = _organisation_id(organisation)
+    with database().transaction() as session:
+        deleted = repository.list_deleted(session, organisation_id)
+    for template in deleted:
+        purge = template_bin.purge_after(template)
+        assert purge is not None
+        click.echo(
+            f"{template.id}  {template.name}  ({template.latest_version} versions), "
+            f"purged after {purge:%Y-%m-%d %H:%M} UTC"
+        )
+
+
+@templates_command.command("restore")
+@click.argument("organisation")
+@click.argument("template_id")
+def restore_command(organisation: str, template_id: str) -> None:
+    """Restore ORGANISATION's deleted template TEMPLATE_ID, with every version."""
+    organisation_id = _organisation_id(organisation)
+    try:
+        with database().transaction(writing=True) as session:
+            restored = repository.restore_template(
+                session, organisation_id, template_id
+            )
+            name = None if restored is None else restored.name
+    except repository.NameTaken as exc:
+        raise click.ClickException(str(exc)) from exc
+    if name is None:
+        raise click.ClickException(f"There is no deleted template {template_id!r}.")
+    template_event("restored", template_id=template_id, organisation=organisation)
+    click.echo(f"Restored {name} ({template_id}).")
+
+
+@templates_command.command("purge")
+def purge_command() -> None:
+    """Delete for good every template deleted longer ago than the grace period."""
+    purged = template_bin.purge_expired()
+    click.echo(f"Purged {len(purged)} deleted templates.")

@@ -58,6 +58,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # --- template export/import (docs/funders.md) ---
         # Largest archive POST /v1/templates/import accepts.
         "TEMPLATE_IMPORT_MAX_BYTES": 200 * MIB,
+        # Days a deleted template stays restorable before it is purged; 0
+        # deletes at once, for good.
+        "TEMPLATE_DELETE_GRACE_DAYS": 30,
     }
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from prometheus_client import REGISTRY
 from service import create_app
 from service.observability import logs, metrics
 from service.rendering import isolation
-from tests.conftest import example_text
+from tests.conftest import PROJECT_ROOT, example_text
 from tests.funder_template import funder_agreement_template
 from tests.store_fixtures import bearer, create_api_key, upload
 
@@ -288,3 +291,21 @@ def test_render_worker_replacements_are_counted_from_what_isolation_logs(
     assert (
         sample("partnerdocs_render_workers_replaced_total", reason=reason) == before + 1
     )
+
+
+def test_a_metrics_folder_named_but_missing_is_made(tmp_path: Path) -> None:
+    folder = tmp_path / "not" / "yet"
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "keys", "list"],
+        cwd=PROJECT_ROOT,
+        env=dict(
+            os.environ,
+            PROMETHEUS_MULTIPROC_DIR=str(folder),
+            DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert folder.is_dir()

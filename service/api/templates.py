@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from schemas.problems import flatten_errors
 from schemas.registry import KINDS, LANGUAGES, load_document
+from service import template_bin
 from service.api.documents import DOCX_MEDIA_TYPE, VERSION_SCHEMA, docx_response
 from service.api.stored import (
     find_version,
@@ -438,15 +439,9 @@ def preview_template(template_id: str) -> ResponseReturnValue:
 @blp.doc(**_doc((404, "No such template.")))
 @blp.response(204)
 def delete_template(template_id: str) -> ResponseReturnValue:
-    """Delete a template with all its versions."""
+    """Delete a template with all its versions (restorable for a grace period)."""
     caller = authenticate()
-    # The write lock from the start (SQLite): a read snapshot that another
-    # write made stale cannot be upgraded, and would fail with "locked".
-    with database().transaction(writing=True) as session:
-        deleted = repository.delete_template(
-            session, caller.organisation_id, template_id
-        )
-    if not deleted:
+    if not template_bin.delete(caller.organisation_id, template_id):
         raise not_found(template_id)
     template_event(
         "deleted",

@@ -167,7 +167,7 @@ def export_archive(db: Database, organisation: str) -> bytes | None:
         templates = list(
             session.scalars(
                 select(Template)
-                .filter_by(organisation_id=found.id)
+                .filter_by(organisation_id=found.id, deleted_at=None)
                 .options(
                     selectinload(Template.versions).options(
                         undefer(TemplateVersion.content)
@@ -358,7 +358,9 @@ def _refuse_conflicts(
     taken_names = set(
         session.scalars(
             select(Template.name).where(
-                Template.organisation_id == organisation_id, Template.name.in_(names)
+                Template.organisation_id == organisation_id,
+                Template.name.in_(names),
+                Template.deleted_at.is_(None),
             )
         )
     )

@@ -18,11 +18,13 @@ from service.extensions import init_services
 from service.storage import db
 
 API_VERSION = "1.0.0"
-#: Headers a browser script may read from our responses (file name, warnings).
+#: Headers a browser script may read from our responses (file name, warnings,
+#: the request id to quote).
 EXPOSED_HEADERS = [
     "Content-Disposition",
     "X-Document-Warnings",
     "X-Document-Warning-Count",
+    "X-Request-ID",
 ]
 #: Where cross-origin requests are answered (when origins are configured).
 CORS_PREFIX = "/v1/"

@@ -35,7 +35,7 @@ def test_thirty_seconds_of_mixed_load_hold(tmp_path: Path) -> None:
     # than the 5 s production limit without anything being wrong.
     env = dict(os.environ, RENDER_TIMEOUT_SECONDS="30")
     done = subprocess.run(
-        [sys.executable, "bench/soak.py", "--seconds", "30", "--warmup", "10",
+        [sys.executable, "bench/soak.py", "--seconds", "30", "--warmup", "15",
          "--users", "6", "--report", str(report_file)],
         cwd=PROJECT_ROOT,
         env=env,
@@ -45,9 +45,10 @@ def test_thirty_seconds_of_mixed_load_hold(tmp_path: Path) -> None:
     )  # fmt: skip
     assert report_file.exists(), done.stderr[-3000:]
     report = json.loads(report_file.read_text())
-    assert report["errors"] == 0, report["failures"]
-    assert report["warmup"]["errors"] == 0, report["failures"]
-    assert report["workers_replaced"] == []
+    told = done.stdout  # the soak's own table, shown when an assertion fails
+    assert report["errors"] == 0, told
+    assert report["warmup"]["errors"] == 0, told
+    assert report["workers_replaced"] == [], told
     assert set(report["routes"]) == {
         "/v1/documents/agreement",
         "/v1/documents/understanding",
@@ -58,8 +59,8 @@ def test_thirty_seconds_of_mixed_load_hold(tmp_path: Path) -> None:
         "/v1/templates",
         "/v1/templates/<id> (delete)",
     }
-    assert all(route["requests"] > 0 for route in report["routes"].values())
+    assert all(route["requests"] > 0 for route in report["routes"].values()), told
     assert len(report["workers"]) == 2
     for worker in report["workers"]:
-        assert worker["growth"] <= 0.10, worker
-    assert done.returncode == 0, done.stdout
+        assert worker["growth"] <= 0.10, told
+    assert done.returncode == 0, told

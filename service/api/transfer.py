@@ -49,7 +49,7 @@ def _before() -> None:
     authenticate()
 
 
-_ZIP_RESPONSE = {
+_ZIP_RESPONSE: dict[str, object] = {
     "description": "The zip: manifest.json and every version's .docx.",
     "content": {ZIP_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
 }

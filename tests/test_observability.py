@@ -309,3 +309,20 @@ def test_a_metrics_folder_named_but_missing_is_made(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert folder.is_dir()
+
+
+def test_made_up_methods_are_counted_as_other(client: FlaskClient) -> None:
+    labels = {"method": "other", "route": "unmatched", "status": "405"}
+    before = sample("partnerdocs_http_requests_total", **labels)
+    response = client.open("/v1/documents/agreement", method="BREW")
+    assert response.status_code == 405
+    assert sample("partnerdocs_http_requests_total", **labels) == before + 1
+    assert (
+        sample(
+            "partnerdocs_http_requests_total",
+            method="BREW",
+            route="unmatched",
+            status="405",
+        )
+        == 0
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
+from service.extensions import services
 from service.observability import context, metrics
 
 #: The logger of the one line per request (``LOG_REQUESTS=false`` silences it).
@@ -15,6 +16,9 @@ log = logging.getLogger("partnerdocs.request")
 #: Why an upload was refused, by the status it was answered with.
 _UPLOAD_REFUSALS = {409: "kind_conflict", 413: "too_large", 415: "not_multipart"}
 _UPLOAD_ENDPOINT = "templates.upload_template"
+#: Methods counted by name; any other a client sends counts as "other" (a
+#: label per made-up method would let clients grow the metrics without end).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def init_app(app: Flask) -> None:
@@ -48,16 +52,15 @@ def _finish(response: Response) -> Response:
     request_id = fields.pop("request_id")
     response.headers[context.REQUEST_ID_HEADER] = request_id
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
     metrics.REQUESTS.labels(
-        method=request.method, route=route, status=str(response.status_code)
+        method=method, route=route, status=str(response.status_code)
     ).inc()
-    metrics.REQUEST_SECONDS.labels(method=request.method, route=route).observe(seconds)
+    metrics.REQUEST_SECONDS.labels(method=method, route=route).observe(seconds)
     if request.endpoint == _UPLOAD_ENDPOINT and response.status_code >= 400:
         reason = _refusal(response)
         if reason is not None:
             metrics.UPLOADS_REFUSED.labels(reason=reason).inc()
-    from service.extensions import services
-
     metrics.sync_cache(services().cache)
     caller = g.get("caller")
     line: dict[str, Any] = {

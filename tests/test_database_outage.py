@@ -25,6 +25,7 @@ UNAVAILABLE = {
     "code": 503,
     "status": "Service Unavailable",
     "message": "The template store is unavailable right now; try again shortly.",
+    "errors": [],
 }
 BINARIES = server_binaries()
 
@@ -52,7 +53,9 @@ def assert_unavailable(client: FlaskClient, key: str) -> None:
         upload(client, key, funder_agreement_template()),
     ):
         assert response.status_code == 503, response.get_data(as_text=True)
-        assert response.json == UNAVAILABLE
+        body = response.json
+        assert body.pop("request_id") == response.headers["X-Request-ID"]
+        assert body == UNAVAILABLE
         assert response.headers["Retry-After"] == "5"
     health = client.get("/healthz")
     assert health.status_code == 503

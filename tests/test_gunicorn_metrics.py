@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 from tests.gunicorn_server import running_gunicorn
 
@@ -50,3 +52,20 @@ def test_metrics_add_up_the_requests_of_every_worker(tmp_path: Path) -> None:
     served_by = {line["pid"] for line in lines if line.get("route") == ROUTE}
     assert len(served_by) == 2  # both workers answered some
     assert scrapes == {float(REQUESTS)}  # whichever worker answered the scrape
+
+
+def test_a_metrics_folder_gunicorn_made_is_removed_when_it_exits(
+    tmp_path: Path,
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {"TMPDIR": str(temporary)}
+    environ_without = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PROMETHEUS_MULTIPROC_DIR", "PARTNERDOCS_METRICS_DIR_READY")
+    }
+    with mock.patch.dict(os.environ, environ_without, clear=True):
+        with running_gunicorn(tmp_path, env=env):
+            assert len(list(temporary.glob("partnerdocs-metrics-*"))) == 1
+    assert list(temporary.glob("partnerdocs-metrics-*")) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -11,7 +10,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from flask_smorest import Api
 
-from service import conversion, jobs
+from service import conversion, jobs, observability
 from service.bodies import BoundedRequest
 from service.config import default_config, from_environment
 from service.errors import ErrorSchema, register_error_handlers
@@ -19,11 +18,13 @@ from service.extensions import init_services
 from service.storage import db
 
 API_VERSION = "1.0.0"
-#: Headers a browser script may read from our responses (file name, warnings).
+#: Headers a browser script may read from our responses (file name, warnings,
+#: the request id to quote).
 EXPOSED_HEADERS = [
     "Content-Disposition",
     "X-Document-Warnings",
     "X-Document-Warning-Count",
+    "X-Request-ID",
 ]
 #: Where cross-origin requests are answered (when origins are configured).
 CORS_PREFIX = "/v1/"
@@ -41,9 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config.update(_openapi_settings())
     os.makedirs(app.instance_path, exist_ok=True)
-    if not app.debug:
-        logging.basicConfig(level=logging.INFO)
-
+    observability.init_app(app)
     db.init_app(app)
     init_services(app)
     conversion.init_app(app)
@@ -80,13 +79,23 @@ class _Api(Api):
 
 
 def _init_api(app: Flask) -> None:
-    from service.api import batches, documents, health, kinds, templates
+    from service.api import (
+        batches,
+        deleted,
+        documents,
+        health,
+        kinds,
+        templates,
+        transfer,
+    )
 
     api = _Api(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.register_blueprint(documents.blp)
     api.register_blueprint(kinds.blp)
     api.register_blueprint(templates.blp)
     api.register_blueprint(batches.blp)
+    api.register_blueprint(transfer.blp)
+    api.register_blueprint(deleted.blp)
     templates.document_security(api)
     app.register_blueprint(health.blp)
 

@@ -19,6 +19,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from schemas.problems import Problem
 from schemas.registry import KINDS, DocumentInvalid, LoadedDocument
 from service.cli_keys import keys_command
+from service.cli_templates import templates_command
 from service.documents import render_loaded, validate_document
 from service.extensions import services
 from service.jobs.commands import batch_command
@@ -126,6 +127,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(batch_command)
+    app.cli.add_command(templates_command)
 
 
 def main() -> None:

@@ -68,6 +68,22 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "JOB_RESULT_TTL_SECONDS": 24 * 3600,
         "JOB_STALL_SECONDS": 120,
         "JOB_MAX_ATTEMPTS": 2,
+        # --- observability (docs/observability.md) ---
+        # Log lines: "json" (one object per line) or "text"; the level; and
+        # whether each request gets its own line.
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "LOG_REQUESTS": True,
+        # Who may read GET /metrics: "off" (404), "open", or "token" (a
+        # scraper sending Authorization: Bearer <METRICS_TOKEN>).
+        "METRICS_ACCESS": "off",
+        "METRICS_TOKEN": "",
+        # --- template export/import (docs/funders.md) ---
+        # Largest archive POST /v1/templates/import accepts.
+        "TEMPLATE_IMPORT_MAX_BYTES": 200 * MIB,
+        # Days a deleted template stays restorable before it is purged; 0
+        # deletes at once, for good.
+        "TEMPLATE_DELETE_GRACE_DAYS": 30,
     }
 
 

@@ -7,13 +7,15 @@ and the command line share exactly this code path.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from schemas.problems import Problem
-from schemas.registry import LoadedDocument, load_document
+from schemas.registry import DocumentInvalid, LoadedDocument, load_document
 from service.filenames import document_filename
+from service.observability import context, metrics
 from service.rendering import engine
 from service.rendering.context import build_context
 from service.rendering.engine import PreparedTemplate
@@ -34,7 +36,11 @@ class RenderedDocument:
 
 def validate_document(kind: str, payload: Any) -> LoadedDocument:
     """Validate and normalise ``payload`` as a document of ``kind``."""
-    return load_document(kind, payload)
+    try:
+        return load_document(kind, payload)
+    except DocumentInvalid:
+        metrics.VALIDATION_FAILURES.labels(kind=kind).inc()
+        raise
 
 
 def render_loaded(
@@ -45,9 +51,13 @@ def render_loaded(
     today: dt.date | None = None,
 ) -> RenderedDocument:
     """Render a validated document with ``template``."""
-    context = build_context(loaded.kind, loaded.data, today=today)
+    values = build_context(loaded.kind, loaded.data, today=today)
+    started = time.perf_counter()
+    content = renderer(template, values)
+    metrics.observe_render(loaded.kind, template.engine, time.perf_counter() - started)
+    context.note(kind=loaded.kind, engine=template.engine)
     return RenderedDocument(
-        content=renderer(template, context),
+        content=content,
         filename=document_filename(loaded.kind, loaded.data),
         warnings=loaded.warnings,
     )

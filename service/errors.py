@@ -4,12 +4,14 @@ Every error answers ``{"code": 422, "status": "Unprocessable Entity",
 "message": "...", "errors": [...]}``; ``errors`` lists ``{"path", "message"}``
 for invalid documents and ``{"message", "part", "paragraph", "tag", "excerpt"}``
 for template problems, and is an empty list when nothing is field-specific (so
-a client can always read it). No handler ever returns HTML or a traceback.
+a client can always read it). ``request_id`` names the request in the logs.
+No handler ever returns HTML or a traceback.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 import marshmallow as ma
@@ -19,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from schemas.registry import DocumentInvalid
+from service.observability import context
 from service.rendering.errors import TemplateError
 from service.storage.db import DatabaseUnavailable
 from service.storage.repository import VersionWriteFailed
@@ -73,6 +76,12 @@ class ErrorSchema(ma.Schema):
             "empty when nothing is field-specific"
         },
     )
+    request_id = ma.fields.String(
+        metadata={
+            "description": "The request's id (X-Request-ID): quote it to the "
+            "operator, who finds it in every log line of the request"
+        }
+    )
 
 
 def error_response(
@@ -88,6 +97,9 @@ def error_response(
         "message": message,
         "errors": errors or [],
     }
+    request_id = context.request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})
@@ -120,7 +132,26 @@ def _template_error(error: TemplateError) -> Response:
     )
 
 
+def _disk_full(error: Exception) -> bool:
+    """Whether the database refused a write for want of disk space.
+
+    SQLite says SQLITE_FULL, PostgreSQL SQLSTATE 53100 (disk_full).
+    """
+    cause = getattr(error, "orig", None)
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(cause, "sqlstate", None) == "53100"
+
+
 def _database_unavailable(error: Exception) -> Response:
+    if _disk_full(error):
+        log.error("The database is out of disk space: %s", error)
+        return error_response(
+            507,
+            "The template store is out of disk space; the template was not "
+            "stored. Try again later.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     log.warning("The database is unavailable: %s", error)
     message = (
         str(error)

@@ -58,7 +58,8 @@ def running_gunicorn(
     """gunicorn on a free port with ``args`` added, stopped when the block ends."""
     port = free_port()
     server = Server(port, folder / "access.log", folder / "error.log")
-    environ = dict(os.environ, DATABASE_URL=database_url(folder), **(env or {}))
+    # ``env`` may name another DATABASE_URL (a PostgreSQL server of the test)
+    environ = {**os.environ, "DATABASE_URL": database_url(folder), **(env or {})}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
     with server.access_log.open("wb") as out, server.error_log.open("wb") as err:
         process = subprocess.Popen(

@@ -458,7 +458,9 @@ def test_another_funder_gets_404_not_403(
         f"/v1/templates/{template_id}{path}", method=method, headers=bearer(other_key)
     )
     assert response.status_code == 404
-    assert response.json == {
+    body = response.json
+    assert body.pop("request_id") == response.headers["X-Request-ID"]
+    assert body == {
         "code": 404,
         "status": "Not Found",
         "message": f"There is no template '{template_id}'.",

@@ -52,6 +52,7 @@ def test_allowed_origin_can_read_the_file_name(cors_app: Flask) -> None:
     exposed = response.headers["Access-Control-Expose-Headers"].lower()
     assert "content-disposition" in exposed
     assert "x-document-warnings" in exposed
+    assert "x-request-id" in exposed
 
 
 def test_other_origins_get_no_cors_headers(cors_app: Flask) -> None:

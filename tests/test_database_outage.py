@@ -53,7 +53,9 @@ def assert_unavailable(client: FlaskClient, key: str) -> None:
         upload(client, key, funder_agreement_template()),
     ):
         assert response.status_code == 503, response.get_data(as_text=True)
-        assert response.json == UNAVAILABLE
+        body = response.json
+        assert body.pop("request_id") == response.headers["X-Request-ID"]
+        assert body == UNAVAILABLE
         assert response.headers["Retry-After"] == "5"
     health = client.get("/healthz")
     assert health.status_code == 503

@@ -133,7 +133,7 @@ def test_gunicorn_boots_without_its_database_and_recovers(
         postgres.start()
         upgraded = flask(env, "db", "upgrade")
         assert upgraded.returncode == 0, upgraded.stderr
-        assert "The database is at revision 0001." in upgraded.stdout
+        assert "The database is at revision 0002." in upgraded.stdout
         created = flask(env, "keys", "create", "Nordic Civic Fund")
         assert created.returncode == 0, created.stderr
         auth = {"Authorization": f"Bearer {created.stdout.splitlines()[-1]}"}

@@ -62,7 +62,7 @@ def test_the_app_migrates_postgresql(pg_url: str) -> None:
     with app.app_context():
         store = database()
         assert store.dialect == "postgresql"
-        assert store.current_revision() == "0001"
+        assert store.current_revision() == "0002"
         tables = set(sa.inspect(store.engine).get_table_names())
     assert {"organisations", "api_keys", "templates", "template_versions"} <= tables
 
@@ -142,7 +142,7 @@ def test_instances_starting_together_migrate_once(pg_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert stores[0].current_revision() == "0001"
+    assert stores[0].current_revision() == "0002"
     for store in stores:
         store.dispose()
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from service import create_app
 from service.storage import repository
 from service.storage.db import Database, database
-from service.storage.models import ApiKey, Template, TemplateVersion
+from service.storage.models import ApiKey, Template, TemplateVersion, utcnow
 from service.storage.repository import KindConflict, NewVersion
 
 TABLES = {"organisations", "api_keys", "templates", "template_versions"}
@@ -64,7 +64,7 @@ def count(db: Database, model: type[Any]) -> int:
 
 def test_the_app_creates_the_schema_on_start(db: Database) -> None:
     assert TABLES <= set(inspect(db.engine).get_table_names())
-    assert db.current_revision() == "0001"
+    assert db.current_revision() == "0002"
 
 
 def test_the_schema_matches_the_models(db: Database) -> None:
@@ -90,7 +90,7 @@ def test_without_auto_migrate_the_db_upgrade_command_creates_it(tmp_path: Path) 
         assert database().current_revision() is None
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.output
+    assert "0002" in result.output
     with app.app_context():
         assert TABLES <= set(inspect(database().engine).get_table_names())
 
@@ -122,7 +122,7 @@ def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert Database(url).current_revision() == "0001"
+    assert Database(url).current_revision() == "0002"
     for store in stores:
         store.dispose()
 
@@ -299,12 +299,19 @@ def test_list_templates_gives_the_latest_version_of_each(db: Database) -> None:
     ]
 
 
-def test_deleting_a_template_deletes_every_version(db: Database) -> None:
+def test_deleting_a_template_bins_it_and_purging_deletes_every_version(
+    db: Database,
+) -> None:
     org = organisation_id(db)
     stored = repository.create_or_version_template(db, org, new_version())
     repository.create_or_version_template(db, org, new_version())
     with db.transaction() as session:
         assert repository.delete_template(session, org, stored.template_id)
+        assert repository.get_template(session, org, stored.template_id) is None
+    assert count(db, TemplateVersion) == 2  # in the bin, restorable
+    with db.transaction() as session:
+        purged = repository.purge_deleted(session, utcnow())
+    assert purged == [stored.template_id]
     assert count(db, Template) == 0
     assert count(db, TemplateVersion) == 0
 

@@ -134,7 +134,9 @@ def test_an_upload_whose_attempts_all_collide_answers_503(app: Flask) -> None:
     response = upload(app.test_client(), key, funder_agreement_template())
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
-    assert response.json == {
+    body = response.json
+    assert body.pop("request_id") == response.headers["X-Request-ID"]
+    assert body == {
         "code": 503,
         "status": "Service Unavailable",
         "message": "The template 'Grant agreement' could not be stored: 5 attempts "

@@ -18,6 +18,7 @@ from service.auth import Caller
 from service.documents import RenderedDocument, render_loaded
 from service.errors import ApiError
 from service.extensions import services
+from service.observability import context
 from service.rendering.engine import PreparedTemplate
 from service.rendering.isolation import unprepared
 from service.storage import repository
@@ -69,6 +70,12 @@ def find_version(
             with_content=with_content,
         )
         if found is not None:
+            context.note(
+                template_id=template_id,
+                template_version=found.version,
+                kind=found.template.kind,
+                engine=found.engine,
+            )
             return found
         exists = repository.get_template(session, caller.organisation_id, template_id)
     raise not_found(template_id, version if exists is not None else None)

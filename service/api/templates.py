@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from schemas.problems import flatten_errors
 from schemas.registry import KINDS, LANGUAGES, load_document
+from service import template_bin
 from service.api.documents import DOCX_MEDIA_TYPE, VERSION_SCHEMA, docx_response
 from service.api.stored import (
     find_version,
@@ -34,6 +35,7 @@ from service.errors import ApiError, ErrorSchema
 from service.examples import example_payload
 from service.extensions import services
 from service.filenames import content_disposition
+from service.observability.events import template_event
 from service.rendering.engine import COMPILED
 from service.rendering.package_limits import PackageLimits
 from service.storage import repository
@@ -350,12 +352,12 @@ def upload_template() -> ResponseReturnValue:
         )
     except repository.KindConflict as exc:
         raise ApiError(409, str(exc)) from exc
-    current_app.logger.info(
-        "template %s version %d uploaded by %s (%s)",
-        stored.template_id,
-        stored.version,
-        caller.organisation,
-        caller.key_prefix,
+    template_event(
+        "uploaded",
+        template_id=stored.template_id,
+        template_version=stored.version,
+        organisation=caller.organisation,
+        key_prefix=caller.key_prefix,
     )
     with database().transaction() as session:
         versions = repository.list_versions(session, stored.template)
@@ -437,19 +439,15 @@ def preview_template(template_id: str) -> ResponseReturnValue:
 @blp.doc(**_doc((404, "No such template.")))
 @blp.response(204)
 def delete_template(template_id: str) -> ResponseReturnValue:
-    """Delete a template with all its versions."""
+    """Delete a template with all its versions (restorable for a grace period)."""
     caller = authenticate()
-    with database().transaction() as session:
-        deleted = repository.delete_template(
-            session, caller.organisation_id, template_id
-        )
-    if not deleted:
+    if not template_bin.delete(caller.organisation_id, template_id):
         raise not_found(template_id)
-    current_app.logger.info(
-        "template %s deleted by %s (%s)",
-        template_id,
-        caller.organisation,
-        caller.key_prefix,
+    template_event(
+        "deleted",
+        template_id=template_id,
+        organisation=caller.organisation,
+        key_prefix=caller.key_prefix,
     )
     return ""
 

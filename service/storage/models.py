@@ -10,12 +10,14 @@ from sqlalchemy import (
     JSON,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -117,7 +119,18 @@ class Template(Base):
     """A funder's template: a name and kind, with one or more versions."""
 
     __tablename__ = "templates"
-    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    #: A name is unique among the organisation's templates not deleted (a
+    #: deleted one waits in the bin with its name, see deleted_at).
+    __table_args__ = (
+        Index(
+            "uq_templates_live_name",
+            "organisation_id",
+            "name",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(
         String(32), primary_key=True, default=new_template_id
@@ -131,6 +144,9 @@ class Template(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: The newest version number, kept here so listings need no aggregate.
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: When it was deleted: it can be restored until it is purged, after
+    #: TEMPLATE_DELETE_GRACE_DAYS. None while it is in use.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
 
     versions: Mapped[list[TemplateVersion]] = relationship(
         back_populates="template",

@@ -8,6 +8,7 @@ template is simply not found.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -212,7 +213,7 @@ def _store_version(
     # FOR UPDATE: a delete of the template waits until this version is in.
     template = session.scalar(
         select(Template)
-        .filter_by(organisation_id=organisation_id, name=upload.name)
+        .filter_by(organisation_id=organisation_id, name=upload.name, deleted_at=None)
         .with_for_update()
     )
     if template is None:
@@ -247,11 +248,14 @@ def _store_version(
 def get_template(
     session: Session, organisation_id: int, template_id: str
 ) -> Template | None:
-    """The organisation's template with this id, or None (also for others')."""
+    """The organisation's template with this id, or None (also for others',
+    and for deleted ones)."""
     if not TEMPLATE_ID.fullmatch(template_id):
         return None
     return session.scalar(
-        select(Template).filter_by(id=template_id, organisation_id=organisation_id)
+        select(Template).filter_by(
+            id=template_id, organisation_id=organisation_id, deleted_at=None
+        )
     )
 
 
@@ -276,6 +280,7 @@ def get_version(
         .where(
             Template.id == template_id,
             Template.organisation_id == organisation_id,
+            Template.deleted_at.is_(None),
             TemplateVersion.version
             == (Template.latest_version if version is None else version),
         )
@@ -305,6 +310,7 @@ def list_templates(session: Session, organisation_id: int) -> list[TemplateVersi
             .options(joinedload(TemplateVersion.template))
             .where(
                 Template.organisation_id == organisation_id,
+                Template.deleted_at.is_(None),
                 TemplateVersion.version == Template.latest_version,
             )
             .order_by(Template.name, Template.id)
@@ -312,17 +318,95 @@ def list_templates(session: Session, organisation_id: int) -> list[TemplateVersi
     )
 
 
+class NameTaken(Exception):
+    """A deleted template cannot be restored: a live one has its name now."""
+
+    def __init__(self, template: Template) -> None:
+        super().__init__(
+            f"Another template is called '{template.name}' now: delete or rename "
+            "it before restoring this one."
+        )
+        self.template = template
+
+
 def delete_template(session: Session, organisation_id: int, template_id: str) -> bool:
-    """Delete the organisation's template and all its versions; False if not found."""
-    if get_template(session, organisation_id, template_id) is None:
+    """Move the organisation's template to the bin; False if not found.
+
+    It stays restorable (:func:`restore_template`) until it is purged
+    (:func:`purge_deleted`); its name is free for a new template meanwhile.
+    """
+    template = get_template(session, organisation_id, template_id)
+    if template is None:
         return False
-    # Versions first, in the same transaction: no reliance on ON DELETE CASCADE.
-    session.execute(
-        delete(TemplateVersion).where(TemplateVersion.template_id == template_id)
-    )
-    session.execute(
-        delete(Template).where(
-            Template.id == template_id, Template.organisation_id == organisation_id
+    template.deleted_at = utcnow()
+    session.flush()
+    return True
+
+
+def list_deleted(session: Session, organisation_id: int) -> list[Template]:
+    """The organisation's templates in the bin, most recently deleted first."""
+    return list(
+        session.scalars(
+            select(Template)
+            .where(
+                Template.organisation_id == organisation_id,
+                Template.deleted_at.is_not(None),
+            )
+            .order_by(Template.deleted_at.desc(), Template.id)
         )
     )
-    return True
+
+
+def restore_template(
+    session: Session, organisation_id: int, template_id: str
+) -> Template | None:
+    """Take a template out of the bin; None if it is not there.
+
+    Raises :class:`NameTaken` when a live template has its name meanwhile.
+    """
+    if not TEMPLATE_ID.fullmatch(template_id):
+        return None
+    template = session.scalar(
+        select(Template)
+        .where(
+            Template.id == template_id,
+            Template.organisation_id == organisation_id,
+            Template.deleted_at.is_not(None),
+        )
+        .with_for_update()
+    )
+    if template is None:
+        return None
+    _lock_name(session, organisation_id, template.name)
+    clash = session.scalar(
+        select(Template).filter_by(
+            organisation_id=organisation_id, name=template.name, deleted_at=None
+        )
+    )
+    if clash is not None:
+        raise NameTaken(clash)
+    template.deleted_at = None
+    session.flush()
+    return template
+
+
+def purge_deleted(
+    session: Session, deleted_before: dt.datetime, organisation_id: int | None = None
+) -> list[str]:
+    """Delete for good the templates in the bin since before ``deleted_before``.
+
+    Only the organisation's when ``organisation_id`` is given; returns their ids.
+    """
+    query = select(Template.id).where(
+        Template.deleted_at.is_not(None), Template.deleted_at < deleted_before
+    )
+    if organisation_id is not None:
+        query = query.where(Template.organisation_id == organisation_id)
+    purged = list(session.scalars(query))
+    if purged:
+        # Versions first, in the same transaction: no reliance on ON DELETE CASCADE.
+        session.execute(
+            delete(TemplateVersion).where(TemplateVersion.template_id.in_(purged))
+        )
+        session.execute(delete(Template).where(Template.id.in_(purged)))
+    return purged

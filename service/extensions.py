@@ -7,14 +7,17 @@ import functools
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
-from service.documents import Renderer
 from service.rendering import engine
 from service.rendering.builtin import BuiltinTemplates
 from service.rendering.cache import TemplateCache
 from service.rendering.isolation import IsolatedRenderer, IsolationLimits
+
+if TYPE_CHECKING:  # service.documents reaches this module through observability
+    from service.documents import Renderer
 
 EXTENSION_KEY = "partnerdocs"
 

@@ -139,4 +139,5 @@ def test_an_upload_whose_attempts_all_collide_answers_503(app: Flask) -> None:
         "status": "Service Unavailable",
         "message": "The template 'Grant agreement' could not be stored: 5 attempts "
         "collided with other writes. Try again.",
+        "errors": [],
     }

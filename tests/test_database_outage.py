@@ -25,6 +25,7 @@ UNAVAILABLE = {
     "code": 503,
     "status": "Service Unavailable",
     "message": "The template store is unavailable right now; try again shortly.",
+    "errors": [],
 }
 BINARIES = server_binaries()
 

@@ -53,7 +53,7 @@ else
     fi
   done <"$BASELINE"
   if [ ${#selected[@]} -eq 0 ]; then
-    echo "mutation: the security modules match $BASELINE; nothing to test."
+    echo "mutation: no module of $BASELINE changed; nothing to test."
     exit 0
   fi
 fi

@@ -254,3 +254,37 @@ def test_cors_preflights_need_no_key(tmp_path: Path, url: str, method: str) -> N
     assert response.status_code == 200
     allowed = response.headers["Access-Control-Allow-Headers"].lower()
     assert "authorization" in allowed
+
+
+@pytest.mark.parametrize("scheme", ["Token", "Basic", "Key", "Digest"])
+def test_a_valid_key_under_another_scheme_is_refused(
+    app: Flask, client: FlaskClient, scheme: str
+) -> None:
+    key = create_api_key(app)
+    response = client.get("/v1/templates", headers={"Authorization": f"{scheme} {key}"})
+    assert_unauthorized(response, "An API key is required")
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="partnerdocs"'
+
+
+def test_a_valid_bearer_key_in_any_case_is_accepted(
+    app: Flask, client: FlaskClient
+) -> None:
+    key = create_api_key(app)
+    response = client.get("/v1/templates", headers={"Authorization": f"bEaReR {key}"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"language": "xx"}', b"x" * (2 * 1024 * 1024)],
+    ids=["not json", "invalid", "over the body limit"],
+)
+def test_a_template_render_asks_for_the_key_before_reading_the_body(
+    client: FlaskClient, body: bytes
+) -> None:
+    response = client.post(
+        "/v1/documents/agreement?template=abc",
+        data=body,
+        content_type="application/json",
+    )
+    assert_unauthorized(response, "An API key is required")

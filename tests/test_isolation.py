@@ -27,14 +27,20 @@ from tests import hostile_templates as hostile
 from tests.conftest import load_example
 from tests.docx_factory import agreement_template, read_docx
 
-STRICT = IsolationLimits(
-    timeout_seconds=1.0, memory_bytes=256 * MiB, max_output_bytes=1 * MiB
-)
-#: The same memory and output limits with a deadline no busy machine reaches
-#: first, for the tests of those limits (under load, 1 s turned a memory bomb
-#: into a timeout).
+#: 256 MiB of memory and 1 MiB of output, with a deadline no busy machine
+#: reaches first. Only the tests of the deadline itself use a short one: on a
+#: 2-core machine under load, 1 s turned a memory bomb into a timeout and even
+#: a one-line render into one (the deadline includes preparing the template).
 ROOMY = IsolationLimits(
     timeout_seconds=60.0, memory_bytes=256 * MiB, max_output_bytes=1 * MiB
+)
+#: The same, with a runaway loop ended by the CPU backstop (1 CPU second,
+#: however long the machine makes that take) instead of the deadline.
+BACKSTOP = IsolationLimits(
+    timeout_seconds=60.0,
+    cpu_seconds=1,
+    memory_bytes=256 * MiB,
+    max_output_bytes=1 * MiB,
 )
 CONTEXT = {"title": "Samarbejde om læsning", "language": "da"}
 FAILURES = {
@@ -46,9 +52,9 @@ FAILURES = {
 
 
 @pytest.fixture(scope="module")
-def strict() -> Iterator[IsolatedRenderer]:
-    """One worker with a 1 s deadline, 256 MiB of memory and 1 MiB of output."""
-    with IsolatedRenderer(workers=1, limits=STRICT) as renderer:
+def backstop() -> Iterator[IsolatedRenderer]:
+    """One worker with 256 MiB of memory, 1 MiB of output and 1 CPU second."""
+    with IsolatedRenderer(workers=1, limits=BACKSTOP) as renderer:
         yield renderer
 
 
@@ -61,14 +67,51 @@ def roomy() -> Iterator[IsolatedRenderer]:
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[IsolatedRenderer]:
-    """Two workers with the default limits."""
-    with IsolatedRenderer(workers=2) as renderer:
+    """Two workers with the default limits but a deadline no load reaches."""
+    with IsolatedRenderer(
+        workers=2, limits=IsolationLimits(timeout_seconds=60)
+    ) as renderer:
         yield renderer
 
 
 def template(text: str) -> engine.PreparedTemplate:
     """An uploaded one-paragraph template, not compiled in this process."""
     return unprepared(hostile.docx("Title: {{ title }}", text))
+
+
+def _cpu_ticks(pid: int) -> int:
+    """The CPU time ``pid`` has used, in clock ticks (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def run_away_in_a_thread(
+    renderer: IsolatedRenderer, outcome: list[BaseException]
+) -> threading.Thread:
+    """Start rendering a never-ending loop in a thread; return once the (only,
+    already started) worker is running it, however busy the machine is.
+
+    The worker is idle until the request arrives, so its CPU time growing by
+    a fifth of a second means the loop is under way: no sleep guesses when.
+    What the render raises is appended to ``outcome``.
+    """
+    (pid,) = renderer.pids()
+    before = _cpu_ticks(pid)
+
+    def run() -> None:
+        try:
+            renderer.render(template(hostile.RUNAWAY_LOOP), CONTEXT)
+        except BaseException as exc:  # handed to the test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    ticks = os.sysconf("SC_CLK_TCK")
+    waited = time.monotonic()
+    while _cpu_ticks(pid) - before < ticks // 5:
+        assert time.monotonic() - waited < 120, "the worker never started the loop"
+        time.sleep(0.01)
+    return thread
 
 
 def render_error(renderer: IsolatedRenderer, text: str) -> TemplateError:
@@ -85,12 +128,17 @@ def test_render_gives_the_same_document_as_the_engine(pool: IsolatedRenderer) ->
     assert read_docx(pool.render(unprepared(source), context)) == read_docx(expected)
 
 
-def test_runaway_loop_is_stopped_after_the_timeout(strict: IsolatedRenderer) -> None:
+def test_runaway_loop_is_stopped_after_the_timeout() -> None:
+    # The CPU backstop is far away, so only the deadline can stop the loop: on
+    # a busy machine the loop gets little CPU, and a backstop close to the
+    # deadline could fire first.
+    limits = IsolationLimits(timeout_seconds=1.0, cpu_seconds=600)
     started = time.monotonic()
-    error = render_error(strict, hostile.RUNAWAY_LOOP)
+    with IsolatedRenderer(workers=1, limits=limits) as renderer:
+        error = render_error(renderer, hostile.RUNAWAY_LOOP)
     assert error.status == 422
     assert error.message.startswith("The template took longer than 1 s to render")
-    assert time.monotonic() - started < STRICT.timeout_seconds + 2
+    assert time.monotonic() - started < 300  # the deadline, not the backstop
 
 
 def test_memory_bomb_is_413(roomy: IsolatedRenderer) -> None:
@@ -104,15 +152,15 @@ def test_huge_output_is_413(roomy: IsolatedRenderer) -> None:
     assert error.status == 413
 
 
-def test_template_error_keeps_its_location(strict: IsolatedRenderer) -> None:
-    error = render_error(strict, FAILURES["template error"])
+def test_template_error_keeps_its_location(roomy: IsolatedRenderer) -> None:
+    error = render_error(roomy, FAILURES["template error"])
     assert error.status == 422
     assert error.problems[0].paragraph == 2
     assert error.problems[0].tag == FAILURES["template error"]
 
 
 def test_server_side_template_injection_never_runs(
-    strict: IsolatedRenderer, tmp_path: Path
+    roomy: IsolatedRenderer, tmp_path: Path
 ) -> None:
     marker = tmp_path / "MARKER"
     payloads = [
@@ -125,7 +173,7 @@ def test_server_side_template_injection_never_runs(
     )
     for payload in payloads:
         try:
-            rendered = read_docx(strict.render(template(payload), CONTEXT))
+            rendered = read_docx(roomy.render(template(payload), CONTEXT))
         except TemplateError as error:
             assert error.status == 422
             assert "Security" in error.problems[0].message or error.problems
@@ -138,11 +186,11 @@ def test_server_side_template_injection_never_runs(
 
 @pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
 def test_next_render_succeeds_after_a_failure(
-    strict: IsolatedRenderer, failure: str
+    backstop: IsolatedRenderer, failure: str
 ) -> None:
     with pytest.raises(TemplateError):
-        strict.render(template(failure), CONTEXT)
-    rendered = strict.render(template("All well."), CONTEXT)
+        backstop.render(template(failure), CONTEXT)
+    rendered = backstop.render(template("All well."), CONTEXT)
     assert "Title: Samarbejde om læsning" in read_docx(rendered)["body"]
 
 
@@ -157,20 +205,18 @@ def test_threads_render_concurrently(pool: IsolatedRenderer) -> None:
 
 
 def test_caller_gets_503_when_every_worker_stays_busy() -> None:
-    limits = IsolationLimits(timeout_seconds=1.5, wait_seconds=0.2)
+    limits = IsolationLimits(timeout_seconds=600, wait_seconds=0.2)
+    outcome: list[BaseException] = []
     with IsolatedRenderer(workers=1, limits=limits) as renderer:
         renderer.render(template("warm up"), CONTEXT)
-        runaway = threading.Thread(
-            target=lambda: pytest.raises(
-                TemplateError, renderer.render, template(hostile.RUNAWAY_LOOP), CONTEXT
-            )
-        )
-        runaway.start()
-        time.sleep(0.3)
+        runaway = run_away_in_a_thread(renderer, outcome)
         with pytest.raises(RendererBusy) as caught:
             renderer.render(template("waiting"), CONTEXT)
+        os.kill(renderer.pids()[0], signal.SIGTERM)  # end the loop: it never ends
         runaway.join()
     assert caught.value.status == 503
+    assert caught.value.message == "Every renderer is busy; try again in a moment."
+    assert [type(error) for error in outcome] == [RendererUnavailable]
 
 
 def test_closed_renderer_refuses_to_render() -> None:
@@ -228,15 +274,16 @@ def test_the_cpu_backstop_is_reported_as_too_slow_not_out_of_memory() -> None:
 def test_a_worker_killed_from_outside_is_503_and_replaced(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with IsolatedRenderer(workers=1, limits=STRICT) as renderer:
+    outcome: list[BaseException] = []
+    with IsolatedRenderer(workers=1, limits=ROOMY) as renderer:
         renderer.render(template("warm up"), CONTEXT)
         (pid,) = renderer.pids()
-        killer = threading.Timer(0.3, os.kill, (pid, signal.SIGTERM))
-        killer.start()
-        with pytest.raises(RendererUnavailable) as caught:
-            renderer.render(template(hostile.RUNAWAY_LOOP), CONTEXT)
-        killer.join()
-        assert caught.value.status == 503
+        runaway = run_away_in_a_thread(renderer, outcome)
+        os.kill(pid, signal.SIGTERM)
+        runaway.join()
+        [error] = outcome
+        assert isinstance(error, RendererUnavailable)
+        assert error.status == 503
         assert f"died (exit code {-signal.SIGTERM})" in caplog.text
         rendered = renderer.render(template("Again"), CONTEXT)
         assert renderer.pids() != [pid]
@@ -244,7 +291,7 @@ def test_a_worker_killed_from_outside_is_503_and_replaced(
 
 
 def test_a_template_the_worker_let_go_is_sent_again() -> None:
-    limits = IsolationLimits(cache_entries=1)
+    limits = IsolationLimits(timeout_seconds=60, cache_entries=1)
     first, second = template("First"), template("Second")
     with IsolatedRenderer(workers=1, limits=limits) as renderer:
         outputs = [
@@ -255,17 +302,21 @@ def test_a_template_the_worker_let_go_is_sent_again() -> None:
 
 
 def test_close_stops_a_busy_worker_when_it_is_done() -> None:
-    renderer = IsolatedRenderer(workers=1, limits=STRICT)
+    # The deadline is what ends the busy request: long enough that close()
+    # comes while the worker is busy, however slow the machine.
+    renderer = IsolatedRenderer(
+        workers=1, limits=IsolationLimits(timeout_seconds=5, cpu_seconds=600)
+    )
     renderer.render(template("warm up"), CONTEXT)
     (pid,) = renderer.pids()
-    busy = threading.Thread(
-        target=pytest.raises,
-        args=(TemplateError, renderer.render, template(hostile.RUNAWAY_LOOP), CONTEXT),
-    )
-    busy.start()
-    time.sleep(0.2)
+    outcome: list[BaseException] = []
+    busy = run_away_in_a_thread(renderer, outcome)
     renderer.close()
+    assert renderer.pids() == [pid]  # busy: left to finish its request
     busy.join()
+    [error] = outcome
+    assert isinstance(error, TemplateError)
+    assert error.message.startswith("The template took longer than 5 s")
     assert renderer.pids() == []
     assert not Path(f"/proc/{pid}").exists() or _zombie(pid)
 
@@ -276,7 +327,7 @@ def _zombie(pid: int) -> bool:
 
 
 def test_check_runs_the_upload_check_in_the_worker() -> None:
-    with IsolatedRenderer(workers=1) as renderer:
+    with IsolatedRenderer(workers=1, limits=ROOMY) as renderer:
         report = renderer.check(
             hostile.docx("{{ title }} {{ parties[0].nmae }}"), "agreement"
         )
@@ -297,7 +348,7 @@ def test_a_workers_prepared_templates_are_bounded_by_real_memory() -> None:
     the worker still keeps what fits."""
     budget, working = 24 * MiB, 8 * MiB
     limits = IsolationLimits(
-        cache_bytes=budget, working_bytes=working, cache_entries=64
+        timeout_seconds=60, cache_bytes=budget, working_bytes=working, cache_entries=64
     )
     heavy = [
         template("".join(f"{{{{ title }}}} {n} w{i} " for i in range(6000)))

@@ -8,6 +8,7 @@ refused through the API too.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -338,7 +339,9 @@ def test_alt_chunk_element_alone_is_refused() -> None:
         (" MyBookmark ",),
         ('"INCLUDEPICTURE" "http://attacker.example/p.png"',),
     ],
-    ids=lambda runs: "|".join(runs)[:40],
+    # Word characters only: pytest cannot select some of these field codes
+    # by id on its command line, as mutmut does.
+    ids=lambda runs: "-".join(re.findall(r"\w+", "|".join(runs)))[:40],
 )
 def test_field_that_fetches_is_refused(runs: tuple[str, ...]) -> None:
     refused_in(hostile.with_body([hostile.field(*runs)]), DOCUMENT, "field")

@@ -20,7 +20,7 @@ only while the engine collects targets (:func:`collecting`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -116,6 +116,14 @@ def hyperlink(text: str, target: str | None) -> Markup:
     ).format(targets.id_for(target), text)
 
 
+def unused_prefix(ids: Collection[str]) -> str:
+    """A prefix for new relationship ids that no id in ``ids`` starts with."""
+    prefix = ID_PREFIX
+    while any(identifier.startswith(prefix) for identifier in ids):
+        prefix += "x"
+    return prefix
+
+
 @dataclass(frozen=True)
 class Relationships:
     """A part's relationships, ready to take external hyperlinks at render time."""
@@ -136,10 +144,7 @@ class Relationships:
         end = text.rfind(_RELS_END)
         if root.tag != f"{{{_RELS_NAMESPACE}}}Relationships" or root.prefix or end < 0:
             return None
-        ids = [str(child.get("Id", "")) for child in root]
-        prefix = ID_PREFIX
-        while any(identifier.startswith(prefix) for identifier in ids):
-            prefix += "x"
+        prefix = unused_prefix([str(child.get("Id", "")) for child in root])
         return cls(stamp=stamp, head=text[:end], tail=text[end:], prefix=prefix)
 
     def render(self, targets: LinkTargets) -> bytes:

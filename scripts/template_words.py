@@ -719,8 +719,7 @@ LETTER = {
         "online": "Mødet kan også holdes online, hvis det passer jer bedre.",
         "attachments": "Vedlagt finder I mere om os:",
         "links": (
-            "I kan også læse mere om os på "
-            "{{ links|map('link')|join_and|full_stop }}"
+            "I kan også læse mere om os på {{ links|map('link')|join_and|full_stop }}"
         ),
         "looking_forward": "Vi glæder os til at høre fra jer.",
         "closing": "Med venlig hilsen",

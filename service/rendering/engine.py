@@ -33,10 +33,14 @@ from service.rendering.fixups import (
     DrawingIds,
     TableFix,
     drawing_ids,
-    is_well_formed,
     namespace_declarations,
 )
-from service.rendering.links import R_NAMESPACE, Relationships, collecting
+from service.rendering.links import (
+    R_NAMESPACE,
+    Relationships,
+    collecting,
+    placed_in_text,
+)
 from service.rendering.package import (
     CONTENT_TYPES,
     Candidate,
@@ -189,7 +193,7 @@ def render(
             with collecting(compiled.links.prefix) as targets:
                 data = part.render(context, budget)
             if targets.ids:
-                if not is_well_formed(data):
+                if not placed_in_text(data, compiled.links.prefix):
                     raise TemplateError(
                         "The template could not be rendered.", [_misplaced(part.name)]
                     )

@@ -100,6 +100,39 @@ def mail_target(value: str) -> str | None:
     return f"mailto:{value}"
 
 
+_LINK_START = '</w:t></w:r><w:hyperlink r:id="'
+_LINK_END = '</w:hyperlink><w:r><w:t xml:space="preserve">'
+
+
+def placed_in_text(data: bytes, prefix: str) -> bool:
+    """Whether every link in a rendered part sits in the text of a run.
+
+    Each link must split a ``<w:t>``: the tag before it opens one, the tag
+    after it closes it, and no hyperlink is open around it. That keeps the part
+    well-formed and valid where ``{{r …}}``, an attribute or an existing link
+    would not, at the cost of a few searches instead of parsing the part.
+    """
+    start = (_LINK_START + prefix).encode()
+    end = _LINK_END.encode()
+    position = data.find(start)
+    while position >= 0:
+        before = data[data.rfind(b"<", 0, position) :]
+        if not before.startswith((b"<w:t>", b"<w:t ")):
+            return False
+        if data.rfind(b"<w:hyperlink", 0, position) > data.rfind(
+            b"</w:hyperlink>", 0, position
+        ):
+            return False
+        after = data.find(end, position)
+        if after < 0:
+            return False
+        after += len(end)
+        if not data.startswith(b"</w:t>", data.find(b"<", after)):
+            return False
+        position = data.find(start, after)
+    return True
+
+
 def hyperlink(text: str, target: str | None) -> Markup:
     """``text`` as a link to ``target``, or as escaped text when it cannot be one.
 
@@ -110,9 +143,9 @@ def hyperlink(text: str, target: str | None) -> Markup:
     if target is None or targets is None:
         return escape(text)
     return Markup(
-        '</w:t></w:r><w:hyperlink r:id="{}" w:history="1"><w:r><w:rPr>'
+        _LINK_START + '{}" w:history="1"><w:r><w:rPr>'
         '<w:rStyle w:val="Hyperlink"/></w:rPr><w:t xml:space="preserve">{}</w:t>'
-        '</w:r></w:hyperlink><w:r><w:t xml:space="preserve">'
+        "</w:r>" + _LINK_END
     ).format(targets.id_for(target), text)
 
 

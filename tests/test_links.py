@@ -22,6 +22,7 @@ from service.rendering import engine
 from service.rendering.errors import TemplateError
 from service.rendering.inspection import inspect_template
 from service.rendering.isolation import IsolatedRenderer, IsolationLimits, unprepared
+from service.rendering.links import collecting, hyperlink, placed_in_text
 from service.rendering.package_limits import check_package
 from tests import hostile_templates as hostile
 from tests.test_builtin_templates import TEMPLATES_DIR, load, rendered
@@ -226,3 +227,32 @@ def test_libreoffice_opens_a_letter_with_links(language: str, tmp_path: Path) ->
         pytest.skip("pdftotext not on PATH")
     assert payload["sender"]["website"] in text
     assert payload["recipient"]["email"] in text
+
+
+def test_a_header_prints_the_address_as_plain_text() -> None:
+    source = hostile.docx("{{ a|link }}", header=["Web: {{ a|link }}"])
+    data = engine.render(engine.prepare(source), {"a": "https://a.example.org"})
+    document = open_docx(data)
+    header = document.sections[0].header.paragraphs[0]
+    assert header.text == "Web: https://a.example.org"
+    assert header.hyperlinks == []
+    assert external_targets(data) == ["https://a.example.org"]
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        "<w:pPr></w:pPr>{link}<w:r><w:t>x</w:t></w:r>",  # {{r …}}: no text around
+        '<w:r><w:t>a</w:t></w:r><w:fldSimple w:instr="{link}"/>',  # an attribute
+        '<w:hyperlink r:id="rId9"><w:r><w:t>a{link}b</w:t></w:r></w:hyperlink>',
+        "<w:r><w:tab/>{link}</w:t></w:r>",  # not in a w:t
+    ],
+)
+def test_a_link_outside_a_runs_text_is_misplaced(xml: str) -> None:
+    with collecting("rIdLink") as targets:
+        link = str(hyperlink("https://a.example", "https://a.example"))
+    assert targets.ids
+    data = f"<w:p>{xml.format(link=link)}</w:p>".encode()
+    assert not placed_in_text(data, "rIdLink")
+    good = f"<w:p><w:r><w:t>a{link}b</w:t></w:r></w:p>".encode()
+    assert placed_in_text(good, "rIdLink")

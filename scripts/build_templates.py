@@ -288,6 +288,11 @@ class Template:
         # Room for a handwritten signature between the closing and the name.
         self._new_style("Closing", space_after=30, keep_with_next=True)
         self._new_style("Small", size=8.5, color=MUTED, space_after=0)
+        # Word's own character style for links (the link and mailto filters).
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.element.set(qn("w:styleId"), "Hyperlink")
+        link.font.color.rgb = RGBColor.from_string(ACCENT)
+        link.font.underline = True
 
         # A shaded box with an accent bar on the left; borders in the fill colour
         # pad the text on the other three sides.
@@ -892,7 +897,7 @@ def person(path: str) -> list[str]:
     return [
         f"{{{{ [{path}.name, {path}.title]|select|join(', ') }}}}",
         f"IF {path}.email or {path}.phone::"
-        f"{{{{ [{path}.email, {path}.phone]|select|join(' · ') }}}}",
+        f"{{{{ [{path}.email|mailto, {path}.phone]|select|join(' · ') }}}}",
     ]
 
 
@@ -955,7 +960,7 @@ def parties_section(
              "party.registration_number"),
             (w["address"], ["{{ party.address }}"], "party.address"),
             (w["country"], ["{{ party.country|country }}"], "party.country"),
-            (w["website"], ["{{ party.website }}"], "party.website"),
+            (w["website"], ["{{ party.website|link }}"], "party.website"),
             (w["representative"], person("party.representative"),
              "party.representative"),
             (w["contact_person"], person("party.contact_person"),
@@ -1512,7 +1517,7 @@ def letter_head(t: Template, m: dict[str, str]) -> None:
     """Sender letterhead, recipient block, date and subject."""
     t.paragraph("{{ sender.name }}", "Letterhead")
     t.paragraph(
-        "{{ [sender.address, sender.website]|select|join('  ·  ') }}",
+        "{{ [sender.address, sender.website|link]|select|join('  ·  ') }}",
         "LetterheadDetails",
     )
     t.paragraph("{{ recipient.organisation }}", "Recipient")
@@ -1522,9 +1527,10 @@ def letter_head(t: Template, m: dict[str, str]) -> None:
             "{% if recipient.person.title %}, {{ recipient.person.title }}{% endif %}",
             "Recipient",
         )
-    for field in ("address", "email"):
-        with t.when(f"recipient.{field}"):
-            t.paragraph(f"{{{{ recipient.{field} }}}}", "Recipient")
+    with t.when("recipient.address"):
+        t.paragraph("{{ recipient.address }}", "Recipient")
+    with t.when("recipient.email"):
+        t.paragraph("{{ recipient.email|mailto }}", "Recipient")
     t.paragraph("{{ date|date }}", "LetterDate")
     with t.when("subject"):
         t.paragraph("{{ subject }}", "Subject")
@@ -1578,7 +1584,7 @@ def letter_closing(t: Template, m: dict[str, str]) -> None:
     )
     with t.when("sender.representative.email or sender.representative.phone"):
         t.paragraph(
-            "{{ [sender.representative.email, sender.representative.phone]"
+            "{{ [sender.representative.email|mailto, sender.representative.phone]"
             "|select|join('  ·  ') }}",
             "Recipient",
         )

@@ -718,7 +718,9 @@ LETTER = {
         "location": "Sted: {{ meeting.location }}",
         "online": "Mødet kan også holdes online, hvis det passer jer bedre.",
         "attachments": "Vedlagt finder I mere om os:",
-        "links": "I kan også læse mere om os på {{ links|join_and|full_stop }}",
+        "links": (
+            "I kan også læse mere om os på {{ links|map('link')|join_and|full_stop }}"
+        ),
         "looking_forward": "Vi glæder os til at høre fra jer.",
         "closing": "Med venlig hilsen",
     },
@@ -762,7 +764,10 @@ LETTER = {
         "location": "Place: {{ meeting.location }}",
         "online": "We are also happy to meet online if that suits you better.",
         "attachments": "Enclosed you will find more about us:",
-        "links": "You can also read more about us at {{ links|join_and|full_stop }}",
+        "links": (
+            "You can also read more about us at "
+            "{{ links|map('link')|join_and|full_stop }}"
+        ),
         "looking_forward": "We look forward to hearing from you.",
         "closing": "Kind regards,",
     },

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -26,6 +27,7 @@ from service.rendering.errors import (
     TemplateProblem,
     describe,
 )
+from service.rendering.links import collecting, unused_prefix
 from service.rendering.package import NOT_A_DOCX
 from service.rendering.parts import RENDER_ERRORS, docxtpl_source
 
@@ -52,6 +54,19 @@ class _DocxTemplate(DocxTemplate):  # type: ignore[misc]
     with two sections the text the data printed into a footnote is rendered a
     second time, as template code.
     """
+
+    def render_xml_part(
+        self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+    ) -> str:
+        """Render a part; the main document's body may print links, as it does
+        with the compiled engine (see :mod:`service.rendering.links`)."""
+        if part is not self.docx.part:
+            return str(super().render_xml_part(src_xml, part, context, jinja_env))
+        with collecting(unused_prefix(list(part.rels))) as targets:
+            xml = str(super().render_xml_part(src_xml, part, context, jinja_env))
+        for target, identifier in targets.ids.items():
+            part.rels.add_relationship(RT.HYPERLINK, target, identifier, True)
+        return xml
 
     def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """Render each footnotes part of the package exactly once."""

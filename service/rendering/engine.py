@@ -35,7 +35,19 @@ from service.rendering.fixups import (
     drawing_ids,
     namespace_declarations,
 )
-from service.rendering.package import CONTENT_TYPES, Candidate, Package, parse_part
+from service.rendering.links import (
+    R_NAMESPACE,
+    Relationships,
+    collecting,
+    placed_in_text,
+)
+from service.rendering.package import (
+    CONTENT_TYPES,
+    Candidate,
+    Package,
+    parse_part,
+    relationships_part,
+)
 from service.rendering.parts import (
     CompiledPart,
     compile_source,
@@ -86,13 +98,18 @@ class CompiledDocument:
 
     copied: CopiedMembers
     parts: tuple[CompiledPart, ...]
+    #: The body's relationships (the last copied member), when it can print links.
+    links: Relationships | None = None
+    links_part: str = ""  # the name of the part that prints links
 
     def weight(self) -> int:
         """A rough estimate of the bytes held in memory."""
+        links = len(self.links.head) + 256 if self.links is not None else 0
         return (
             len(self.copied.local)
             + len(self.copied.central)
             + sum(part.weight() for part in self.parts)
+            + links
         )
 
 
@@ -170,15 +187,41 @@ def render(
         context = dict(context)
     budget = limit
     members: list[tuple[Stamp, bytes]] = []
+    copied = compiled.copied
     for part in compiled.parts:
-        data = part.render(context, budget)
+        if compiled.links is not None and part.name == compiled.links_part:
+            with collecting(compiled.links.prefix) as targets:
+                data = part.render(context, budget)
+            if targets.ids:
+                if not placed_in_text(data, compiled.links.prefix):
+                    raise TemplateError(
+                        "The template could not be rendered.", [_misplaced(part.name)]
+                    )
+                rels = compiled.links.render(targets)
+                members.append((compiled.links.stamp, rels))
+                budget -= len(rels)
+                copied = copied.without_last()
+        else:
+            data = part.render(context, budget)
         budget -= len(data)
         if budget < 0:
             raise TemplateLimitExceeded(
                 "The rendered document is larger than the limit allows."
             )
         members.append((part.stamp, data))
-    return assemble(compiled.copied, members)
+    return assemble(copied, members)
+
+
+def _misplaced(part: str) -> TemplateProblem:
+    """A ``link`` or ``mailto`` printed where a run's text cannot be split."""
+    return TemplateProblem(
+        part=part,
+        message=(
+            "A link (the link or mailto filter) is printed where Word cannot hold "
+            "one: print it as {{ value|link }} in the text of a paragraph, not "
+            "with {{r }}, in an attribute or inside another link or field."
+        ),
+    )
 
 
 def _holds_markup(value: Any, depth: int = 0) -> bool:
@@ -229,12 +272,32 @@ def _compile(source: bytes) -> CompiledDocument:
         raise _Unsupported("; ".join(unsupported))
     templated = {part.name for part in parts}
     copied = [info for info in package.infos if info.filename not in templated]
-    copied.sort(key=lambda info: info.filename != CONTENT_TYPES)  # stable: first
+    body = next((part for part in parts if part.body), None)
+    rels = relationships_part(body.name) if body is not None else ""
+    # Content types first, as Word expects; the body's relationships last, so
+    # that a rendering with links can leave them out and write them anew.
+    copied.sort(key=lambda info: _copy_order(info.filename, rels))
     try:
         members = copy_members(source, copied)
     except UnsupportedZip as exc:
         raise _Unsupported(str(exc)) from exc
-    return CompiledDocument(copied=members, parts=tuple(parts))
+    links = None
+    if (
+        body is not None
+        and rels in package.by_name
+        and f'xmlns:r="{R_NAMESPACE}"' in body.namespaces
+    ):
+        links = Relationships.of(package.read(rels), Stamp.of(package.by_name[rels]))
+    return CompiledDocument(
+        copied=members,
+        parts=tuple(parts),
+        links=links,
+        links_part=body.name if links is not None and body is not None else "",
+    )
+
+
+def _copy_order(name: str, rels: str) -> tuple[bool, bool]:
+    return name != CONTENT_TYPES, name == rels
 
 
 def _compile_part(package: Package, candidate: Candidate) -> CompiledPart | None:

@@ -18,8 +18,10 @@ from babel.lists import format_list
 from babel.numbers import format_currency
 from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from service.rendering.labels import label
+from service.rendering.links import hyperlink, mail_target, web_target
 
 #: Babel locale for each document language. English uses British conventions
 #: ("15 January 2026", "A, B and C") which read naturally in Danish organisations.
@@ -154,21 +156,52 @@ def join_and_filter(context: Context, values: Any) -> str:
         return ""
     if isinstance(values, str):
         return values
-    items = tuple(str(item) for item in values if item not in (None, ""))
-    if not items:
+    kept = [item for item in values if item not in (None, "")]
+    if not kept:
         return ""
-    return _formatted_list(items, _language(context))
+    if any(hasattr(item, "__html__") for item in kept):
+        # Links (Markup) stay markup; the other items are escaped to join them.
+        escaped = tuple(str(escape(item)) for item in kept)
+        return Markup(_formatted_list(escaped, _language(context)))
+    return _formatted_list(tuple(str(item) for item in kept), _language(context))
 
 
 def full_stop_filter(value: Any) -> str:
     """End a sentence that ends in data: add "." unless the text ends in one.
 
     "Teater Vest & Co." stays one full stop; "?" and "!" end a sentence too.
+    After a link (markup) the full stop follows the link.
     """
     if _absent(value):
         return ""
+    if hasattr(value, "__html__"):
+        markup = Markup(value)
+        ended = markup.rstrip().endswith((".", "?", "!", "…"))
+        return markup if ended else markup + "."
     text = str(value)
     return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
+
+
+def link_filter(value: Any, text: Any = None) -> str:
+    """A web (http, https) or mailto address as a Word hyperlink.
+
+    ``{{ party.website|link }}`` shows the address; ``link('our site')`` shows
+    other text. Any other value prints as plain text, never as a link.
+    """
+    if _absent(value):
+        return ""
+    address = str(value)
+    shown = address if _absent(text) else str(text)
+    return hyperlink(shown, web_target(address))
+
+
+def mailto_filter(value: Any, text: Any = None) -> str:
+    """An e-mail address as a Word hyperlink (mailto:) showing the address."""
+    if _absent(value):
+        return ""
+    address = str(value)
+    shown = address if _absent(text) else str(text)
+    return hyperlink(shown, mail_target(address))
 
 
 def _parties(context: Context) -> Iterable[Mapping[str, Any]]:
@@ -241,6 +274,8 @@ PROJECT_FILTERS: dict[str, Callable[..., Any]] = {
     "money": money_filter,
     "join_and": join_and_filter,
     "full_stop": full_stop_filter,
+    "link": link_filter,
+    "mailto": mailto_filter,
     "party": party_filter,
     "party_name": party_name_filter,
     "party_names": party_names_filter,

@@ -51,6 +51,12 @@ class Candidate:
     kind: str  # "body", "header", "footer", "footnotes" or "properties"
 
 
+def relationships_part(part: str) -> str:
+    """The name of ``part``'s relationships part (``word/_rels/document.xml.rels``)."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
 class Package:
     """The zip of a template, opened once."""
 
@@ -92,8 +98,8 @@ class Package:
 
     def _relationships(self, part: str) -> Iterator[tuple[str, str]]:
         """(type, target part name) of ``part``'s internal relationships."""
-        folder, base = posixpath.split(part)
-        rels = posixpath.join(folder, "_rels", base + ".rels")
+        folder = posixpath.dirname(part)
+        rels = relationships_part(part)
         if rels not in self.by_name:
             return
         for rel in self._xml(rels).iter(_REL_NS + "Relationship"):

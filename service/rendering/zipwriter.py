@@ -96,6 +96,18 @@ class CopiedMembers:
     local: bytes
     central: bytes
     count: int
+    last_local: int = 0  # bytes of the last member's local record and data
+    last_central: int = 0  # bytes of its central record
+
+    def without_last(self) -> CopiedMembers:
+        """The same layout without its last member (rendered anew instead)."""
+        if not self.count:
+            return self
+        return CopiedMembers(
+            self.local[: len(self.local) - self.last_local],
+            self.central[: len(self.central) - self.last_central],
+            self.count - 1,
+        )
 
 
 def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -147,7 +159,13 @@ def copy_members(source: bytes, infos: Sequence[zipfile.ZipInfo]) -> CopiedMembe
         local.append(data)
         central.append(entry.central_record())
         offset += len(record) + len(data)
-    return CopiedMembers(b"".join(local), b"".join(central), len(infos))
+    return CopiedMembers(
+        b"".join(local),
+        b"".join(central),
+        len(infos),
+        last_local=len(local[-1]) + len(local[-2]) if infos else 0,
+        last_central=len(central[-1]) if infos else 0,
+    )
 
 
 def _stored_bytes(source: bytes, info: zipfile.ZipInfo) -> bytes:

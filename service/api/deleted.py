@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from flask import request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service import template_bin
-from service.auth import SECURITY_SCHEME, authenticate
-from service.errors import ApiError, ErrorSchema
+from service.api.operations import keyed_operation
+from service.auth import authenticate
+from service.errors import ApiError
 from service.observability.events import template_event
 from service.storage import repository
 from service.storage.db import database
@@ -40,17 +39,6 @@ class DeletedTemplateSchema(ma.Schema):
     )
 
 
-def _doc(*statuses: tuple[int, str]) -> dict[str, Any]:
-    responses = {
-        str(status): {
-            "description": text,
-            "content": {"application/json": {"schema": ErrorSchema}},
-        }
-        for status, text in ((401, "No valid API key."), *statuses)
-    }
-    return {"security": [{SECURITY_SCHEME: []}], "responses": responses}
-
-
 @blp.before_request
 def _before() -> None:
     """Every endpoint here needs the key."""
@@ -59,7 +47,7 @@ def _before() -> None:
 
 
 @blp.route("/deleted", methods=["GET"])
-@blp.doc(**_doc())
+@blp.doc(**keyed_operation())
 @blp.response(200, DeletedTemplateSchema(many=True))
 def list_deleted_templates() -> ResponseReturnValue:
     """Your deleted templates that can still be restored, newest deletion first."""
@@ -81,7 +69,7 @@ def list_deleted_templates() -> ResponseReturnValue:
 
 @blp.route("/<template_id>/restore", methods=["POST"])
 @blp.doc(
-    **_doc(
+    **keyed_operation(
         (404, "No such template in the bin."),
         (409, "A template of the same name exists now."),
     )

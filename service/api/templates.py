@@ -22,6 +22,7 @@ from schemas.problems import flatten_errors
 from schemas.registry import KINDS, LANGUAGES, load_document
 from service import template_bin
 from service.api.documents import DOCX_MEDIA_TYPE, VERSION_SCHEMA, docx_response
+from service.api.operations import keyed_operation
 from service.api.stored import (
     find_version,
     not_found,
@@ -31,7 +32,7 @@ from service.api.stored import (
 )
 from service.auth import SECURITY_SCHEME, authenticate
 from service.config import MIB
-from service.errors import ApiError, ErrorSchema
+from service.errors import ApiError
 from service.examples import example_payload
 from service.extensions import services
 from service.filenames import content_disposition
@@ -290,18 +291,6 @@ _UPLOAD_DOC: dict[str, Any] = {
 }
 
 
-def _doc(
-    *statuses: tuple[int, str], ok: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The key requirement and the responses of an operation, errors included."""
-    responses: dict[str, Any] = {} if ok is None else {"200": ok}
-    for status, text in ((401, "No valid API key."), *statuses):
-        responses[str(status)] = {
-            "description": text,
-            "content": {"application/json": {"schema": ErrorSchema}},
-        }
-    return {"security": [{SECURITY_SCHEME: []}], "responses": responses}
-
 
 _VERSION_PARAMETER = {
     "name": "version",
@@ -319,7 +308,7 @@ _DOCX_RESPONSE = {
 @blp.route("", methods=["POST"])
 @blp.doc(**_UPLOAD_DOC)
 @blp.doc(
-    **_doc(
+    **keyed_operation(
         (409, "The name is taken by a template of another kind."),
         (413, "The file is larger than the upload limit, or expands too much."),
         (415, "Not multipart/form-data."),
@@ -366,7 +355,7 @@ def upload_template() -> ResponseReturnValue:
 
 
 @blp.route("", methods=["GET"])
-@blp.doc(**_doc())
+@blp.doc(**keyed_operation())
 @blp.response(200, TemplateSummarySchema(many=True))
 def list_templates() -> ResponseReturnValue:
     """List the caller's templates, each at its latest version."""
@@ -379,7 +368,9 @@ def list_templates() -> ResponseReturnValue:
 @blp.route("/<template_id>", methods=["GET"])
 @blp.doc(
     parameters=[_VERSION_PARAMETER],
-    **_doc((404, "No such template or version."), (422, "Not a version number.")),
+    **keyed_operation(
+        (404, "No such template or version."), (422, "Not a version number.")
+    ),
 )
 @blp.response(200, TemplateSchema)
 def get_template(template_id: str) -> ResponseReturnValue:
@@ -394,7 +385,7 @@ def get_template(template_id: str) -> ResponseReturnValue:
 @blp.route("/<template_id>/file", methods=["GET"])
 @blp.doc(
     parameters=[_VERSION_PARAMETER],
-    **_doc(
+    **keyed_operation(
         (404, "No such template or version."),
         (422, "Not a version number."),
         ok=_DOCX_RESPONSE,
@@ -414,7 +405,7 @@ def download_template(template_id: str) -> ResponseReturnValue:
 @blp.route("/<template_id>/preview", methods=["POST"])
 @blp.doc(
     parameters=[_VERSION_PARAMETER],
-    **_doc(
+    **keyed_operation(
         (404, "No such template or version."),
         (413, "The render went over its memory or output limit."),
         (422, "Not a version number, or the template fails on the example."),
@@ -436,7 +427,7 @@ def preview_template(template_id: str) -> ResponseReturnValue:
 
 
 @blp.route("/<template_id>", methods=["DELETE"])
-@blp.doc(**_doc((404, "No such template.")))
+@blp.doc(**keyed_operation((404, "No such template.")))
 @blp.response(204)
 def delete_template(template_id: str) -> ResponseReturnValue:
     """Delete a template with all its versions (restorable for a grace period)."""

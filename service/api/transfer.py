@@ -7,8 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.auth import SECURITY_SCHEME, authenticate
-from service.errors import ApiError, ErrorSchema
+from service.api.operations import keyed_operation
+from service.auth import authenticate
+from service.errors import ApiError
 from service.filenames import content_disposition
 from service.storage.archive import ArchiveInvalid, ImportConflict
 from service.transfer import export_templates, import_templates
@@ -24,20 +25,6 @@ blp = Blueprint(
         "(manifest with checksums), and back. Needs an API key."
     ),
 )
-
-
-def _doc(
-    *statuses: tuple[int, str], ok: dict[str, object] | None = None
-) -> dict[str, object]:
-    responses: dict[str, object] = {} if ok is None else {"200": ok}
-    responses |= {
-        str(status): {
-            "description": text,
-            "content": {"application/json": {"schema": ErrorSchema}},
-        }
-        for status, text in ((401, "No valid API key."), *statuses)
-    }
-    return {"security": [{SECURITY_SCHEME: []}], "responses": responses}
 
 
 @blp.before_request
@@ -56,7 +43,7 @@ _ZIP_RESPONSE: dict[str, object] = {
 
 
 @blp.route("/export", methods=["GET"])
-@blp.doc(**_doc(ok=_ZIP_RESPONSE))
+@blp.doc(**keyed_operation(ok=_ZIP_RESPONSE))
 def export_own_templates() -> ResponseReturnValue:
     """Download every template of your organisation, all versions, as a zip."""
     caller = authenticate()
@@ -71,7 +58,7 @@ def export_own_templates() -> ResponseReturnValue:
 
 @blp.route("/import", methods=["POST"])
 @blp.doc(
-    **_doc(
+    **keyed_operation(
         (409, "A template of the archive exists already (name or id)."),
         (413, "The archive is larger than TEMPLATE_IMPORT_MAX_BYTES."),
         (415, "Not multipart/form-data."),

@@ -14,16 +14,12 @@ baseline is the same measurement for an ordinary template, in the same run.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests import untrusted_templates as untrusted  # noqa: E402
 from tests.gunicorn_server import free_port  # noqa: E402
+from tests.load_client import call, multipart  # noqa: E402
 
 EXAMPLE = (ROOT / "agreement_templates" / "examples" / "agreement.da.json").read_bytes()
 CASES = {
@@ -44,6 +41,7 @@ CASES = {
     "docxtpl forced by a comment": untrusted.xml_comment_in_body(),
 }
 RENDER = "/v1/documents/agreement"
+JSON = {"Content-Type": "application/json"}
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -71,30 +69,9 @@ def _usage(pids: list[int]) -> tuple[float, int]:
     return cpu, rss
 
 
-def _multipart(fields: dict[str, str], content: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    body = io.BytesIO()
-    for name, value in fields.items():
-        body.write(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            f"{value}\r\n".encode()
-        )
-    body.write(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-        'filename="t.docx"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
-    )
-    body.write(content + f"\r\n--{boundary}--\r\n".encode())
-    return body.getvalue(), f"multipart/form-data; boundary={boundary}"
-
-
-def _request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None
-             ) -> tuple[int, bytes]:  # fmt: skip
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+def _post(url: str, data: bytes, headers: dict[str, str]) -> int:
+    """The status of a POST, error statuses too."""
+    return call(url, data=data, headers=headers, method="POST", timeout=120)[0]
 
 
 class Watcher(threading.Thread):
@@ -111,8 +88,10 @@ class Watcher(threading.Thread):
         while self.running:
             for path, data in (("/healthz", None), (RENDER, EXAMPLE)):
                 started = time.perf_counter()
-                status, _ = _request(
-                    self.url + path, data, {"Content-Type": "application/json"}
+                status = (
+                    call(self.url + path)[0]
+                    if data is None
+                    else _post(self.url + path, data, JSON)
                 )
                 took = time.perf_counter() - started
                 self.failures += status != 200
@@ -148,29 +127,29 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                if _request(url + "/healthz")[0] == 200:
+                if call(url + "/healthz")[0] == 200:
                     break
             except OSError:
                 time.sleep(0.1)
         workers = _children(gunicorn.pid)
         print(f"gunicorn workers {workers}\n")
         for index in range(4):  # warm both workers and their isolated workers
-            body, content_type = _multipart(
+            body, content_type = multipart(
                 {"name": f"warm {index}", "kind": "agreement", "language": "da"},
                 CASES["ordinary template (baseline)"],
             )
-            _request(
+            _post(
                 url + "/v1/templates", body,
                 {"Content-Type": content_type, "Authorization": f"Bearer {key}"},
             )  # fmt: skip
-            _request(url + RENDER, EXAMPLE, {"Content-Type": "application/json"})
+            _post(url + RENDER, EXAMPLE, JSON)
         print(
             f"{'upload':34} {'answer':>6} {'wall s':>7} {'web CPU s':>9} "
             f"{'web RSS +MB':>11} {'worst /healthz ms':>17} "
             f"{'worst render ms':>15}"
         )
         for index, (name, content) in enumerate(CASES.items()):
-            body, content_type = _multipart(
+            body, content_type = multipart(
                 {"name": f"case {index}", "kind": "agreement", "language": "da"},
                 content,
             )
@@ -178,7 +157,7 @@ def main() -> None:
             cpu_before, rss_before = _usage(workers)
             watcher.start()
             started = time.perf_counter()
-            status, _ = _request(
+            status = _post(
                 url + "/v1/templates", body,
                 {"Content-Type": content_type, "Authorization": f"Bearer {key}"},
             )  # fmt: skip

@@ -46,11 +46,12 @@ def call(
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
     method: str = "GET",
+    timeout: float = 60,
 ) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body of one request; error statuses too."""
     request = urllib.request.Request(url, data, headers or {}, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

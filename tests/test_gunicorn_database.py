@@ -7,14 +7,12 @@ is back, and then template endpoints work without restarting gunicorn.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,8 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 from tests.funder_template import funder_agreement_template
+from tests.load_client import call as call_with_timeout
+from tests.load_client import multipart
 from tests.pg_server import PostgresServer, server_binaries
 from tests.test_gunicorn import _free_port
 
@@ -46,36 +46,8 @@ def postgres() -> Iterator[PostgresServer]:
         server.remove()
 
 
-def call(
-    url: str,
-    *,
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    method: str = "GET",
-) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body of one request; error statuses too."""
-    request = urllib.request.Request(url, data, headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def multipart(fields: dict[str, str], content: bytes) -> tuple[bytes, str]:
-    """A multipart/form-data body with ``fields`` and the .docx, and its type."""
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-        f"{value}\r\n".encode()
-        for name, value in fields.items()
-    ]
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-        'filename="grant.docx"\r\nContent-Type: application/octet-stream\r\n\r\n'
-    )
-    parts.append(head.encode() + content + f"\r\n--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+#: One request, its status, headers and body; this test's server answers in 30 s.
+call = functools.partial(call_with_timeout, timeout=30)
 
 
 def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -12,18 +12,17 @@ say which. See docs/engine.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
 from service.rendering import docxtpl_engine
+from service.rendering.environment import PRINTABLE_TYPES
 from service.rendering.errors import (
     TemplateError,
     TemplateLimitExceeded,
@@ -83,9 +82,7 @@ logger = logging.getLogger(__name__)
 
 _W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 _MAX_DEPTH = 32
-_PLAIN_TYPES = frozenset(
-    {str, int, float, bool, type(None), Decimal, dt.date, dt.datetime, dt.time}
-)
+_PLAIN_TYPES = PRINTABLE_TYPES | {type(None)}
 
 
 class _Unsupported(Exception):

@@ -104,14 +104,16 @@ class BoundedSandboxedEnvironment(ImmutableSandboxedEnvironment):
 
 
 #: Values that print as themselves; containers print when all they hold does.
-_PRINTABLE = frozenset({str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time})
+PRINTABLE_TYPES = frozenset(
+    {str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time}
+)
 _CONTAINERS = (list, tuple, dict)
 _MAX_PRINT_DEPTH = 16
 
 
 def printable(value: Any, depth: int = 0) -> bool:
     """Whether ``value`` is data (not a callable, generator or Jinja internal)."""
-    if type(value) in _PRINTABLE or hasattr(value, "__html__"):
+    if type(value) in PRINTABLE_TYPES or hasattr(value, "__html__"):
         return True
     if not isinstance(value, _CONTAINERS) or depth > _MAX_PRINT_DEPTH:
         return False

@@ -154,9 +154,7 @@ class IsolatedRenderer:
     def render(self, template: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
         """Render ``template`` with ``context`` in a worker; the .docx bytes."""
         output: bytes = self._run(
-            lambda worker: worker.request(
-                "render", template.digest, template.source, dict(context)
-            )
+            "render", template.digest, template.source, dict(context)
         )
         return output
 
@@ -175,9 +173,7 @@ class IsolatedRenderer:
         """
         digest = hashlib.sha256(source).hexdigest()
         report: dict[str, Any] = self._run(
-            lambda worker: worker.request(
-                "check", digest, source, (kind, package_limits)
-            )
+            "check", digest, source, (kind, package_limits)
         )
         return report
 
@@ -193,7 +189,8 @@ class IsolatedRenderer:
         """The digests of the templates the workers hold prepared."""
         return {digest for worker in self._all for digest in worker.held}
 
-    def _run(self, job: Any) -> Any:
+    def _run(self, operation: str, digest: str, source: bytes, argument: Any) -> Any:
+        """One request in the first free worker (see :meth:`_Worker.request`)."""
         if self._closed:
             raise RuntimeError("the renderer is closed")
         try:
@@ -204,7 +201,7 @@ class IsolatedRenderer:
                 [TemplateProblem(message="No renderer became free in time.")],
             ) from None
         try:
-            return job(worker)
+            return worker.request(operation, digest, source, argument)
         finally:
             with self._lock:
                 closed = self._closed

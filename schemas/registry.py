@@ -10,6 +10,7 @@ import marshmallow as ma
 
 from schemas.agreement import AGREEMENT_SCHEMA
 from schemas.common import LANGUAGES
+from schemas.compiled import Load, Unsure, compile_schema
 from schemas.first_contact import FIRST_CONTACT_SCHEMA
 from schemas.problems import Problem, flatten_errors, sort_problems
 from schemas.understanding import UNDERSTANDING_SCHEMA
@@ -32,6 +33,12 @@ _SCHEMAS: dict[str, ma.Schema] = {
     "agreement": AGREEMENT_SCHEMA,
     "understanding": UNDERSTANDING_SCHEMA,
     "first_contact": FIRST_CONTACT_SCHEMA,
+}
+
+
+#: The same schemas compiled for valid documents (see schemas/compiled.py).
+_COMPILED: dict[str, Load] = {
+    kind: compile_schema(schema) for kind, schema in _SCHEMAS.items()
 }
 
 
@@ -62,17 +69,25 @@ def load_document(kind: str, payload: Any) -> LoadedDocument:
     """Validate and load ``payload`` as a document of ``kind``.
 
     Raises `DocumentInvalid` with every problem, sorted by path, for any invalid
-    JSON value, and KeyError for an unknown kind.
+    JSON value, and KeyError for an unknown kind. A valid document takes the
+    compiled load; when that is unsure, the schema's own load answers.
     """
     schema = schema_for(kind)
     if not isinstance(payload, Mapping):
         raise DocumentInvalid([Problem("", "The document must be a JSON object.")])
     try:
-        data = schema.load(payload)
-    except ma.ValidationError as error:
-        raise DocumentInvalid(_problems(error.messages)) from None
+        data = _COMPILED[kind](payload)
+    except Unsure:
+        data = _load(schema, payload)
     warnings = sort_problems(WARNINGS[kind](data))
     return LoadedDocument(kind=kind, data=data, warnings=warnings)
+
+
+def _load(schema: ma.Schema, payload: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return schema.load(payload)
+    except ma.ValidationError as error:
+        raise DocumentInvalid(_problems(error.messages)) from None
 
 
 def _problems(messages: Any) -> list[Problem]:

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "DocumentInvalid",
     "LoadedDocument",
+    "compiled_load_for",
     "load_document",
     "schema_for",
 ]
@@ -63,6 +64,11 @@ class LoadedDocument:
 def schema_for(kind: str) -> ma.Schema:
     """Return the schema of ``kind``; raise KeyError for an unknown kind."""
     return _SCHEMAS[kind]
+
+
+def compiled_load_for(kind: str) -> Load:
+    """Return the compiled load of ``kind``'s schema (schemas/compiled.py)."""
+    return _COMPILED[kind]
 
 
 def load_document(kind: str, payload: Any) -> LoadedDocument:

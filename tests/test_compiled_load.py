@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from schemas.compiled import NotCompilable, Unsure, compile_schema
 from schemas.fields import Text
 from schemas.registry import (
-    _COMPILED,
     KINDS,
     DocumentInvalid,
+    compiled_load_for,
     load_document,
     schema_for,
 )
@@ -64,7 +64,7 @@ def typed(value: Any) -> Any:
 
 def compiled_or_unsure(kind: str, payload: Any) -> Any:
     try:
-        return typed(_COMPILED[kind](payload))
+        return typed(compiled_load_for(kind)(payload))
     except Unsure:
         return Unsure
 
@@ -85,7 +85,7 @@ def assert_same_answer(kind: str, payload: Any) -> None:
 )
 def test_examples_load_to_what_marshmallow_gives(kind: str, name: str) -> None:
     payload = load_example(name, decimals=True)
-    loaded = _COMPILED[kind](payload)
+    loaded = compiled_load_for(kind)(payload)
     assert typed(loaded) == typed(schema_for(kind).load(payload))
     assert isinstance(loaded["language"], str)
 
@@ -97,7 +97,8 @@ def test_minimal_documents_load_to_what_marshmallow_gives(kind: str) -> None:
 
 
 def test_loaded_values_keep_their_types() -> None:
-    loaded = _COMPILED["agreement"](load_example("agreement.da.json", decimals=True))
+    load = compiled_load_for("agreement")
+    loaded = load(load_example("agreement.da.json", decimals=True))
     assert isinstance(loaded["budget"]["lines"][0]["amount"], Decimal)
     assert isinstance(loaded["term"]["start_date"], dt.date)
 
@@ -241,7 +242,7 @@ def test_problems_between_fields_are_left_to_marshmallow(
     body = load_example(name, decimals=True)
     change(body)
     with pytest.raises(Unsure):
-        _COMPILED[kind](body)
+        compiled_load_for(kind)(body)
     with pytest.raises(DocumentInvalid) as raised:
         load_document(kind, body)
     assert path in [problem.path for problem in raised.value.problems]

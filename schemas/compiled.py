@@ -181,10 +181,9 @@ def _structured(
                 return None
             raise Unsure
         value = inner(raw)
-        for validator in validators:
+        for validator in validators:  # marshmallow 4: a validator raises
             try:
-                if validator(value) is False:
-                    raise Unsure
+                validator(value)
             except ma.ValidationError:
                 raise Unsure from None
         return value

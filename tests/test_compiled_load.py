@@ -632,3 +632,29 @@ def test_up_to_the_limit_every_problem_is_listed(extra: int) -> None:
     else:
         assert len(problems) == MAX_PROBLEMS
         assert problems[-1] == Problem(f"unknown_{count - 1:03}", "Unknown field.")
+
+
+def test_a_loaded_document_carries_its_kind_and_sorted_warnings() -> None:
+    loaded = load_document("agreement", minimal("agreement"))
+    assert loaded.kind == "agreement"
+    assert [(w.path, w.code) for w in loaded.warnings][:3] == [
+        ("follow_up", "no_follow_up"),
+        ("goals", "no_relationship_goal"),
+        ("parties[0].contributions", "party_without_contributions"),
+    ]
+
+
+def test_text_takes_the_short_way_and_anything_else_the_fields_own() -> None:
+    seen: list[tuple[Any, Any, Any]] = []
+
+    def deserialize(value: Any, attr: Any = None, data: Any = None) -> Any:
+        seen.append((value, attr, data))
+        return "by deserialize"
+
+    schema = _schema_with(note=Text(allow_none=True), other=ma.fields.Integer())()
+    schema.load_fields["note"].deserialize = deserialize
+    load = compile_schema(schema)
+    assert load({"note": " hej "}) == {"note": "hej"}
+    assert seen == []
+    assert load({"note": None, "other": 1}) == {"note": "by deserialize", "other": 1}
+    assert seen == [(None, "note", {"note": None, "other": 1})]

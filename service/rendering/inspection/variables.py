@@ -284,6 +284,7 @@ class Analyser:
     def filter(self, node: nodes.Filter) -> _Value:
         """``value|name(args)``: check the filter; follow lists through it."""
         self.check_named(node, node.name, ENVIRONMENT.filters, "filter")
+        self.check_filter_names(node)
         base = self.use(node.node) if node.node is not None else _OPAQUE
         self.arguments(node)
         name = node.name
@@ -305,7 +306,6 @@ class Analyser:
             value = str(node.args[0].value)
             self.check_attribute(node, value)
             return self.attribute(node, base, value)
-        self.check_filter_names(node)
         if name in _KEEPING_FILTERS:
             return base
         if name in _ITEM_FILTERS:
@@ -315,17 +315,27 @@ class Analyser:
         return _OPAQUE
 
     def check_filter_names(self, node: nodes.Filter) -> None:
-        """``map('label')`` names a filter; ``select('odd')`` a test."""
+        """``map('label')`` names a filter; ``select('odd')`` a test.
+
+        With a name first, ``map`` calls that filter even when ``attribute=``
+        is given too (it goes to the filter), so the name is checked then too;
+        ``map('attr', name)`` reads ``name`` of each item.
+        """
         index = {"map": 0, "select": 0, "reject": 0, "selectattr": 1, "rejectattr": 1}
         position = index.get(node.name)
         if position is None or len(node.args) <= position:
-            return
-        if node.name == "map" and _attribute_argument(node) is not None:
             return
         argument = node.args[position]
         if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
             if node.name == "map":
                 self.check_named(node, argument.value, ENVIRONMENT.filters, "filter")
+                names = node.args[1:2]
+                if (
+                    argument.value == "attr"
+                    and names
+                    and isinstance(names[0], nodes.Const)
+                ):
+                    self.check_attribute(node, str(names[0].value))
             else:
                 self.check_named(node, argument.value, ENVIRONMENT.tests, "test")
 

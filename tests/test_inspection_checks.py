@@ -375,3 +375,37 @@ def test_balanced_cell_blocks_pass() -> None:
     assert variables(Table([["{%tc for x in parties %}", "{%tc endfor %}"]])) == [
         "parties"
     ]
+
+
+def crossing_block() -> list[object]:
+    """A '{%p' block opened in a table cell and closed after the table."""
+    return [Table([["{%p if title %}"], ["x"]]), "{%p endif %}"]
+
+
+def nested_loops(depth: int) -> list[str]:
+    """``depth`` '{%p for' loops, one inside the other."""
+    return ["{%p for a in parties %}"] * depth + ["x"] + ["{%p endfor %}"] * depth
+
+
+def test_the_probe_finds_a_crossing_block_under_fifteen_nested_loops() -> None:
+    [problem] = problems(*nested_loops(15), *crossing_block())
+    assert problem.message.startswith(
+        "The block opened here and closed by '{%p endif %}' (paragraph 34) cuts"
+    )
+
+
+def test_a_skeleton_looping_more_than_the_probe_allows_is_not_probed() -> None:
+    # sixteen loops run twice each are 131,070 iterations, past the 100,000 the
+    # probe allows: the structure check is skipped rather than run away
+    found = report(*nested_loops(16), *crossing_block())
+    assert found.problems == []
+
+
+def test_past_the_blocks_probed_one_by_one_the_part_is_refused_whole() -> None:
+    # the first 300 blocks are each varied alone; the crossing block is the 301st
+    [problem] = problems("{% if title %}{% endif %}" * 300, *crossing_block())
+    assert problem == TemplateProblem(
+        message="The blocks of this part do not match the document's structure, so "
+        "the document it makes would be broken.",
+        part="word/document.xml",
+    )

@@ -334,3 +334,21 @@ def test_text_beside_a_paragraph_tag_is_quoted_up_to_forty_characters() -> None:
     assert note.excerpt == (
         "This paragraph holds a lot of words before {%p if title %} and more"
     )
+
+
+def test_a_tag_split_by_markup_word_cannot_repair_is_refused() -> None:
+    deleted = (
+        '<w:del w:id="1" w:author="F" w:date="2025-01-01T00:00:00Z"><w:r>'
+        "<w:delText>x }}</w:delText></w:r></w:del>"
+    )
+    split = (
+        "<w:p><w:r><w:t>{{ title</w:t></w:r>"
+        + deleted
+        + "<w:r><w:t> }} {{ x|nope }}</w:t></w:r></w:p>"
+    )
+    [problem] = refused(hostile.with_body([hostile.paragraph("Intro"), split]))
+    assert problem.message == (
+        "Word's formatting splits this tag in a way that cannot be repaired: retype "
+        "the tag in one go, or select it and clear its formatting."
+    )
+    assert (problem.paragraph, problem.excerpt) == (2, "{{ title }} {{ x|nope }}")

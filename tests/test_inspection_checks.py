@@ -409,3 +409,16 @@ def test_past_the_blocks_probed_one_by_one_the_part_is_refused_whole() -> None:
         "the document it makes would be broken.",
         part="word/document.xml",
     )
+
+
+def test_calling_what_a_filter_gives_reads_its_value() -> None:
+    assert variables("{{ (parties|first)() }}") == ["parties[]"]
+
+
+def test_a_block_closed_after_another_tag_names_its_own_end_tag() -> None:
+    [problem] = problems(Table([["{% if title %}"], ["x"]]), "{{ vision }} {% endif %}")
+    assert problem.message == (
+        "The block opened here and closed by '{% endif %}' (paragraph 3) "
+        + CUTS_ACROSS
+        + " (in table 1, row 1, cell 1)"
+    )

@@ -201,8 +201,16 @@ def test_a_tag_split_by_a_hyperlink_is_refused_word_for_word() -> None:
     )
 
 
-def test_whitespace_control_moving_tags_is_not_a_lost_tag() -> None:
-    found = report("{% if title %}", "{%- if vision %}x{% endif %}", "{% endif %}")
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        ("{% if title %}", "{%- if vision %}x{% endif %}", "{% endif %}"),
+        ("{% if title -%}", "{% if vision %}x{% endif %}", "{% endif %}"),
+    ],
+    ids=["before", "after"],
+)
+def test_whitespace_control_moving_tags_is_not_a_lost_tag(blocks: tuple[str]) -> None:
+    found = report(*blocks)
     assert found.variables == ["title", "vision"]
     assert found.problems == []
 
@@ -352,3 +360,27 @@ def test_a_tag_split_by_markup_word_cannot_repair_is_refused() -> None:
         "the tag in one go, or select it and clear its formatting."
     )
     assert (problem.paragraph, problem.excerpt) == (2, "{{ title }} {{ x|nope }}")
+
+
+def test_a_broken_paragraph_is_named_among_others_whatever_its_characters() -> None:
+    # libxml2 counts the error's column in characters, the output is bytes: the
+    # paragraph is still found when the cut falls inside a multi-byte character
+    split = (
+        '<w:p><w:hyperlink w:anchor="top">'
+        + hostile._run("See {{ ti")
+        + "</w:hyperlink>"
+        + hostile._run("tle }} " + "€" * 20 + " here")
+        + "</w:p>"
+    )
+    body = [hostile.paragraph("Intro"), hostile.paragraph("Two"), split]
+    [problem] = refused(hostile.with_body([*body, hostile.paragraph("After")]))
+    assert problem.paragraph == 3
+    assert problem.message.startswith("This paragraph would come out as broken XML")
+
+
+def test_a_tag_holding_braces_is_named_whole() -> None:
+    # a '{' inside a tag starts a new line of the Jinja source: the tag is
+    # found in the paragraph by what the finding names
+    problem = only("{{ title }} {{ range({'a': 1}) }}")
+    assert problem.message == "'range()' is not a function templates can use."
+    assert problem.tag == "{{ range({'a': 1}) }}"

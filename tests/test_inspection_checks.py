@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pytest
 
+from service.rendering.contract import contract_for
 from service.rendering.errors import TemplateProblem
+from service.rendering.inspection.inspector import inspect_parts
+from tests import hostile_templates as hostile
 from tests.docx_factory import Table
 from tests.test_inspection import problems, report
 
@@ -290,6 +293,12 @@ def test_a_called_context_value_is_named_in_the_refusal() -> None:
         ("9 ** 4999 - 1", False),
         ('"ab" ** 4', False),
         ("9 ** (9 ** 9)", True),
+        ("9 ** 4998.4 * true", False),
+        ("9 ** 4998.4 * none", False),
+        ("9 ** 4998 * true", False),
+        ("-(9 ** 4999) * 9", True),
+        ("+(9 ** 4999) * 9", True),
+        ("'x' * (9 ** 999)", True),
     ],
 )
 def test_the_size_of_a_constant_expression_is_estimated_without_computing_it(
@@ -422,3 +431,27 @@ def test_a_block_closed_after_another_tag_names_its_own_end_tag() -> None:
         + CUTS_ACROSS
         + " (in table 1, row 1, cell 1)"
     )
+
+
+def one_cell(*texts: str) -> bytes:
+    """A template whose body is a table of one cell holding these paragraphs."""
+    paragraphs = "".join(hostile.paragraph(text) for text in texts)
+    table = f"<w:tbl><w:tr><w:tc>{paragraphs}</w:tc></w:tr></w:tbl>"
+    return hostile.with_body([table, hostile.paragraph("End")])
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("if title", "endif"), ("for p in parties", "endfor")]
+)
+def test_an_else_branch_keeping_a_paragraph_in_the_cell_is_fine(
+    opening: str, closing: str
+) -> None:
+    # with the block empty or false, its else branch still fills the cell
+    source = one_cell(
+        f"{{%p {opening} %}}", "a", "{%p else %}", "b", f"{{%p {closing} %}}"
+    )
+    with_else = inspect_parts(source, contract_for("agreement"))
+    assert with_else.problems == []
+    without_else = one_cell(f"{{%p {opening} %}}", "a", f"{{%p {closing} %}}")
+    [warning] = inspect_parts(without_else, contract_for("agreement")).problems
+    assert warning.message.startswith("In table 1, row 1, cell 1, '{%p …%}' blocks")

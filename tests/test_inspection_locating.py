@@ -371,6 +371,7 @@ def test_a_closer_after_a_whole_tag_is_stray_even_after_an_unclosed_paragraph() 
         ),
         ("{% if x %}\n{% elif z %}\n{% else %}\n{% endif %}", {1: 4}, []),
         ("{% set a = 1 %}\n{% set b %}x{% endset %}", {2: 2}, []),
+        ("{% set x | upper %}a{% endset %}", {1: 1}, []),
         (
             "{% set b %}x",
             {},
@@ -412,7 +413,8 @@ def test_a_closer_after_a_whole_tag_is_stray_even_after_an_unclosed_paragraph() 
         ("{{ x }}{% 'x' %}{% if a %}{% endif %}{% endwhile %}", {1: 1}, []),
     ],
     ids=[
-        "for else", "elif in for", "if elif else", "set", "unclosed set",
+        "for else", "elif in for", "if elif else", "set", "set filtered",
+        "unclosed set",
         "stray end", "crossed", "every block", "stray else", "comparison",
         "not a block name",
     ],

@@ -362,25 +362,66 @@ def test_a_tag_split_by_markup_word_cannot_repair_is_refused() -> None:
     assert (problem.paragraph, problem.excerpt) == (2, "{{ title }} {{ x|nope }}")
 
 
-def test_a_broken_paragraph_is_named_among_others_whatever_its_characters() -> None:
-    # libxml2 counts the error's column in characters, the output is bytes: the
-    # paragraph is still found when the cut falls inside a multi-byte character
-    split = (
-        '<w:p><w:hyperlink w:anchor="top">'
+def split_by_hyperlink(start: str, tail: str) -> str:
+    """A paragraph opened by ``start`` whose '{{ title }}' a hyperlink splits."""
+    return (
+        start
+        + '<w:hyperlink w:anchor="top">'
         + hostile._run("See {{ ti")
         + "</w:hyperlink>"
-        + hostile._run("tle }} " + "€" * 20 + " here")
+        + hostile._run("tle }} " + tail)
         + "</w:p>"
     )
-    body = [hostile.paragraph("Intro"), hostile.paragraph("Two"), split]
-    [problem] = refused(hostile.with_body([*body, hostile.paragraph("After")]))
+
+
+@pytest.mark.parametrize(
+    ("start", "tail"),
+    [
+        # libxml2 counts the error's column in characters, the output is bytes:
+        # the cut may fall inside a multi-byte character
+        ("<w:p>", "€" * 20 + " here"),
+        # the paragraph's number comes after its other attributes
+        ('<w:p w:rsidR="00A12345" w:rsidRDefault="00A12345" w:rsidP="00A12345">', ""),
+        # the error is far along its line, further than the paragraph's start
+        ("<w:p>", "here " * 60),
+    ],
+    ids=["multi-byte", "attributes", "long line"],
+)
+def test_a_broken_paragraph_is_named_among_others(start: str, tail: str) -> None:
+    body = [hostile.paragraph("Intro"), hostile.paragraph("Two")]
+    split = split_by_hyperlink(start, tail)
+    [problem] = refused(hostile.with_body([*body, split, hostile.paragraph("After")]))
     assert problem.paragraph == 3
     assert problem.message.startswith("This paragraph would come out as broken XML")
 
 
-def test_a_tag_holding_braces_is_named_whole() -> None:
-    # a '{' inside a tag starts a new line of the Jinja source: the tag is
-    # found in the paragraph by what the finding names
-    problem = only("{{ title }} {{ range({'a': 1}) }}")
-    assert problem.message == "'range()' is not a function templates can use."
-    assert problem.tag == "{{ range({'a': 1}) }}"
+def test_a_syntax_error_beside_a_split_paragraph_is_still_reported() -> None:
+    assert messages("Dear { { title }}", "{{ title + }}") == [
+        "'{ {' has a space between the braces: Jinja needs '{{', '{%', '%}' or "
+        "'}}' written together.",
+        "Template syntax error: unexpected 'end of print statement'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("{{ range('{{') }}", "'range()' is not a function templates can use."),
+        ("{{ '{{'|nope }}", "Unknown filter 'nope'."),
+        (
+            "{{ '{{'.__class__ }}",
+            "'__class__' reaches into Python's internals; templates may only read "
+            "the document's data.",
+        ),
+    ],
+)
+def test_a_tag_holding_braces_is_named_whole(tag: str, message: str) -> None:
+    # '{{' inside a tag starts a new line of the Jinja source: the tag is found
+    # in the paragraph by the name the finding is about
+    problem = only("{{ title }} " + tag)
+    assert (problem.message, problem.tag) == (message, tag)
+
+
+def test_an_unknown_variable_in_a_tag_holding_braces_is_named_whole() -> None:
+    [note] = report("{{ title }} {{ '{{'[titel] }}").problems
+    assert note.tag == "{{ '{{'[titel] }}"

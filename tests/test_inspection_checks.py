@@ -201,12 +201,16 @@ def test_an_internal_name_by_subscript_is_refused() -> None:
         (["{{ parties[title] }}"], ["parties[]", "title"]),
         (["{{ parties[0].name }}"], ["parties[].name"]),
         (["{{ self }}"], []),
+        (
+            ["{% for p in parties %}{{ loop|attr('foo') }}{% endfor %}"],
+            ["loop.foo", "parties"],
+        ),
         (["{{ title.upper() }}"], ["title"]),
     ],
     ids=[
         "for if else", "if elif else", "set block", "with", "macro and call",
         "filter block", "tuple target", "loop items", "nested loop", "slice",
-        "dynamic subscript", "subscript", "self", "method",
+        "dynamic subscript", "subscript", "self", "loop attr", "method",
     ],
 )  # fmt: skip
 def test_values_are_followed_through_statements(
@@ -299,6 +303,14 @@ def test_a_called_context_value_is_named_in_the_refusal() -> None:
         ("-(9 ** 4999) * 9", True),
         ("+(9 ** 4999) * 9", True),
         ("'x' * (9 ** 999)", True),
+        ('("a" ~ "b") * 999999', True),
+        ("9 ** 4998 * 9", False),
+        ("(9 * 9) ** 9999", True),
+        ('999999 * "xx"', True),
+        ('"x" * 9999 + "y"', False),
+        ("(9 ** 4997 + 1) * 9", False),
+        ("9 ** 4998.4 + 1", False),
+        ('"x" * 20000 % 1', False),
     ],
 )
 def test_the_size_of_a_constant_expression_is_estimated_without_computing_it(
@@ -455,3 +467,9 @@ def test_an_else_branch_keeping_a_paragraph_in_the_cell_is_fine(
     without_else = one_cell(f"{{%p {opening} %}}", "a", f"{{%p {closing} %}}")
     [warning] = inspect_parts(without_else, contract_for("agreement")).problems
     assert warning.message.startswith("In table 1, row 1, cell 1, '{%p …%}' blocks")
+
+
+def test_a_path_read_through_an_attribute_argument_is_located() -> None:
+    [note] = report("Intro", "{{ parties|map(attribute='nmae')|list }}").problems
+    assert (note.paragraph, note.tag) == (2, "{{ parties|map(attribute='nmae')|list }}")
+    assert note.message.startswith("'parties[].nmae' is not in the data")

@@ -409,6 +409,11 @@ def test_a_syntax_error_beside_a_split_paragraph_is_still_reported() -> None:
         ("{{ range('{{') }}", "'range()' is not a function templates can use."),
         ("{{ '{{'|nope }}", "Unknown filter 'nope'."),
         (
+            "{{ '{{'|map(attribute='_x')|list }}",
+            "'_x' reaches into Python's internals; templates may only read the "
+            "document's data.",
+        ),
+        (
             "{{ '{{'.__class__ }}",
             "'__class__' reaches into Python's internals; templates may only read "
             "the document's data.",

@@ -290,7 +290,7 @@ class Analyser:
         name = node.name
         attribute = _attribute_argument(node)
         if name in _ATTRIBUTE_FILTERS and attribute is not None:
-            if attribute.startswith("_") or any(
+            if any(
                 part.startswith("_") or part in INTERNAL_NAMES
                 for part in attribute.split(".")
             ):

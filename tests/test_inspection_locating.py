@@ -25,7 +25,13 @@ from service.rendering.inspection.locating import (
     paragraph_of,
     replaced_scopes,
 )
-from service.rendering.inspection.sources import Paragraph, Source, sources
+from service.rendering.inspection.sources import (
+    Paragraph,
+    Source,
+    _close_gap,
+    _line_paragraphs,
+    sources,
+)
 from tests import hostile_templates as hostile
 from tests.docx_factory import Table
 
@@ -197,6 +203,108 @@ def test_a_part_with_an_unclosed_tag_is_refused_before_it_is_parsed() -> None:
     with pytest.raises(TemplateError) as caught:
         list(sources(hostile.docx("Dear {{ name")))
     assert caught.value.message == "The template has a tag that is never closed."
+
+
+def table(*cells: str) -> str:
+    """A table of one row holding these cells (raw WordprocessingML)."""
+    return (
+        "<w:tbl><w:tr>"
+        + "".join(f"<w:tc>{cell}</w:tc>" for cell in cells)
+        + ("</w:tr></w:tbl>")
+    )
+
+
+def test_a_table_in_a_cell_is_numbered_apart_from_the_cell_it_is_in() -> None:
+    paragraph = hostile.paragraph
+    inner = table(paragraph("c"))
+    body = [
+        paragraph("a"),
+        table(paragraph("b") + inner + paragraph("d"), paragraph("e")),
+        paragraph("f"),
+    ]
+    assert next(sources(hostile.with_body(body))).paragraphs == {
+        1: Paragraph(1, "a"),
+        2: Paragraph(2, "b", 1, 1, 1),
+        3: Paragraph(3, "c", 2, 1, 1),
+        4: Paragraph(4, "d", 1, 1, 1),
+        5: Paragraph(5, "e", 1, 1, 2),
+        6: Paragraph(6, "f"),
+    }
+
+
+def test_a_part_that_is_not_utf8_is_refused_as_not_xml() -> None:
+    header = (
+        b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+        b'main"><w:p><w:r><w:t>\xff</w:t></w:r></w:p></w:hdr>'
+    )
+    source = hostile.rezip(
+        hostile.docx("x", header=["{{ a }}"]), replace={"word/header1.xml": header}
+    )
+    with pytest.raises(TemplateError) as caught:
+        list(sources(source))
+    assert caught.value.problems == [
+        TemplateProblem(message="The part is not valid XML.", part="word/header1.xml")
+    ]
+
+
+def test_only_document_properties_holding_tags_are_read() -> None:
+    properties = {"subject": "{{ a }}", "title": "plain", "keywords": "{{ b }}"}
+    found = sources(hostile.docx("x", properties=properties))
+    assert [source.label for source in found] == [
+        None,
+        "document property 'subject'",
+        "document property 'keywords'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "inside"),
+    [
+        (
+            '<w:p inspect-p="1">a</w:p>\n{%p if x %}\n{%p if y %}\n'
+            '<w:p inspect-p="5">b</w:p>',
+            [1, 2, 3, 5],
+            [True, False, False, True],
+        ),
+        (
+            '{{ a }}\n<w:p inspect-p="1">a\n{{ b }}</w:p>\nafter',
+            [1, 1, 1, 1],
+            [False, True, True, False],
+        ),
+        (
+            '<w:p inspect-p="1">\n<w:p inspect-p="2">\n{{ x }}</w:p></w:p>\n{{ y }}',
+            [1, 2, 2, 3],
+            [True, True, True, False],
+        ),
+        (
+            '<w:p inspect-p="1">\n<w:p inspect-p="2">\n{{ x }}</w:p>\n{{ y }}',
+            [1, 2, 2, 1],
+            [True, True, True, True],
+        ),
+    ],
+    ids=["gap", "before the first", "two closed at once", "one closed"],
+)
+def test_each_line_belongs_to_its_paragraph_or_the_one_its_tag_replaced(
+    text: str, lines: list[int | None], inside: list[bool]
+) -> None:
+    assert _line_paragraphs(text) == (lines, inside)
+
+
+@pytest.mark.parametrize(
+    ("gap", "last", "after", "expected"),
+    [
+        ([1, 2, 3], 1, 3, [None, 2, 2, 2, None]),
+        ([1, 2], 2, 10, [None, 3, 4, None, None]),
+        ([1, 2, 3], 0, 10, [None, 1, 2, 3, None]),
+        ([1, 2, 3], 4, 6, [None, 5, 5, 5, None]),
+    ],
+)
+def test_the_tags_of_a_gap_are_spread_over_the_paragraphs_missing_from_it(
+    gap: list[int], last: int, after: int, expected: list[int | None]
+) -> None:
+    result: list[int | None] = [None] * 5
+    _close_gap(result, gap, last, after)
+    assert (result, gap) == (expected, [])
 
 
 def test_paragraph_of_a_line_outside_the_source_is_none() -> None:

@@ -430,3 +430,35 @@ def test_a_tag_holding_braces_is_named_whole(tag: str, message: str) -> None:
 def test_an_unknown_variable_in_a_tag_holding_braces_is_named_whole() -> None:
     [note] = report("{{ title }} {{ '{{'[titel] }}").problems
     assert note.tag == "{{ '{{'[titel] }}"
+
+
+def test_two_tags_split_by_markup_in_one_paragraph_are_one_problem() -> None:
+    def deleted(number: int) -> str:
+        return (
+            f'<w:del w:id="{number}" w:author="F" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:delText>x }}</w:delText></w:r></w:del>"
+        )
+
+    split = (
+        "<w:p><w:r><w:t>{{ title</w:t></w:r>"
+        + deleted(1)
+        + "<w:r><w:t> }} and {{ vision</w:t></w:r>"
+        + deleted(2)
+        + "<w:r><w:t> }}</w:t></w:r></w:p>"
+    )
+    [problem] = refused(hostile.with_body([split]))
+    assert problem.message.startswith("Word's formatting splits this tag")
+
+
+@pytest.mark.parametrize("cell", ["{% colspan 2 %}", "{% cellbg 'ff0000' %}x"])
+def test_tags_docxtpl_expands_in_a_cell_are_not_lost_tags(cell: str) -> None:
+    assert report(Table([[cell, "b"], ["c", "d"]])).problems == []
+
+
+def test_too_many_nested_loops_are_refused_for_the_part() -> None:
+    loops = "{% for a in parties %}" * 25 + "{% endfor %}" * 25
+    assert only(loops) == TemplateProblem(
+        message="Blocks or expressions are nested too deeply (too many statically "
+        "nested blocks).",
+        part=DOCUMENT,
+    )

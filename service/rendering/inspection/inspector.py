@@ -241,7 +241,7 @@ class _Inspection:
         self, source: Source, exc: TemplateSyntaxError, split: set[int]
     ) -> None:
         _, block_problems = block_structure(source.text)
-        message = exc.message or str(exc)
+        message = str(exc)  # a parse error's str() is its message alone
         structural = "end of template" in message or "unknown tag 'end" in message
         for lineno, text in block_problems:
             self.problem(source, lineno, text)

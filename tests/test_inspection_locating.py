@@ -365,11 +365,17 @@ WORDS = "word " * 30
             "… word word word word word word word word word word word word word word "
             "{{ x }}",
         ),
+        (
+            WORDS + "{{ x }}" + WORDS + "{{ x }}",
+            "{{ x }}",
+            "…word word word word {{ x }}word word word word word word word word word "
+            "word w…",
+        ),
         (WORDS, None, "word " * 15 + "wor…"),
         ("x" * 80, None, "x" * 80),
         ("x" * 81, None, "x" * 78 + "…"),
     ],
-    ids=["short", "middle", "start", "end", "no tag", "80", "81"],
+    ids=["short", "middle", "start", "end", "twice", "no tag", "80", "81"],
 )
 def test_an_excerpt_is_a_window_of_eighty_characters_around_the_tag(
     text: str, tag: str | None, expected: str

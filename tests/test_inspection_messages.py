@@ -92,6 +92,29 @@ def test_only_the_leaves_of_what_is_read_are_variables() -> None:
     assert found.extra_variables == ["extra.a"]
 
 
+def test_unknown_variables_are_listed_in_the_order_of_their_names() -> None:
+    found = report("{% for x in qq %}{{ x }}{% endfor %}{{ qq.b }}")
+    assert found.unknown_variables == ["qq.b", "qq[]"]
+    assert [note.tag for note in found.problems] == ["{{ qq.b }}", "{{ x }}"]
+
+
+def test_an_unknown_list_read_in_a_tag_holding_braces_names_its_loop() -> None:
+    [note] = report("x[] {% for p in qqqq %}{{ p ~ '{{' }}{% endfor %}").problems
+    assert note.tag == "{% for p in qqqq %}"
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        ("{{ Xtitle|nope }}", "{{ title|nope }}"),
+        ("{{ title|nopeX }}", "{{ title|nope }}"),
+    ],
+)
+def test_tags_alike_but_for_a_letter_are_told_apart(tags: tuple[str, str]) -> None:
+    found = problems(" ".join(tags))
+    assert tuple(problem.tag for problem in found) == tags
+
+
 def test_extra_alone_is_not_an_extra_variable() -> None:
     found = report("{{ extra }}")
     assert found.variables == ["extra"]

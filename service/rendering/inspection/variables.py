@@ -262,14 +262,12 @@ class Analyser:
         if name.startswith("_") or name in INTERNAL_NAMES:
             self.fail(node, _internal(name), needle=name)
 
-    def check_named(self, node: nodes.Node, name: str, known: Any, noun: str) -> bool:
+    def check_named(self, node: nodes.Node, name: str, known: Any, noun: str) -> None:
         """Refuse a filter or test the environment does not have."""
-        if name in known:
-            return True
-        close = difflib.get_close_matches(name, list(known), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        self.fail(node, f"Unknown {noun} '{name}'.{hint}", needle=name)
-        return False
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            self.fail(node, f"Unknown {noun} '{name}'.{hint}", needle=name)
 
     def arguments(self, node: nodes.Filter | nodes.Test | nodes.Call) -> None:
         """Read every argument."""
@@ -329,13 +327,10 @@ class Analyser:
         if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
             if node.name == "map":
                 self.check_named(node, argument.value, ENVIRONMENT.filters, "filter")
-                names = node.args[1:2]
-                if (
-                    argument.value == "attr"
-                    and names
-                    and isinstance(names[0], nodes.Const)
-                ):
-                    self.check_attribute(node, str(names[0].value))
+                if argument.value == "attr" and len(node.args) > 1:
+                    name = node.args[1]
+                    if isinstance(name, nodes.Const):
+                        self.check_attribute(node, str(name.value))
             else:
                 self.check_named(node, argument.value, ENVIRONMENT.tests, "test")
 

@@ -386,7 +386,8 @@ def test_an_excerpt_is_a_window_of_eighty_characters_around_the_tag(
 @pytest.mark.parametrize(
     "tag",
     [
-        "{{ vm }}", "{{ hm }}", "{% colspan 2 %}", "{% cellbg 'ff0000' %}",
+        "{{ vm }}", "{{ hm }}", "{{vm}}", "{%hm%}", "{% colspan 2 %}",
+        "{% cellbg 'ff0000' %}",
         "{%tr for x in y %}", "{%p if x %}", "{%tc if x %}", "{%r if x %}",
         "{{r x }}",
     ],

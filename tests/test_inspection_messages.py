@@ -485,3 +485,14 @@ def test_too_many_nested_loops_are_refused_for_the_part() -> None:
         "nested blocks).",
         part=DOCUMENT,
     )
+
+
+def test_the_excerpt_of_a_long_paragraph_shows_the_tag_at_fault() -> None:
+    problem = only("word " * 30 + "{{ title|nope }}")
+    assert problem.excerpt == "…d word" + " word" * 11 + " {{ title|nope }}"
+
+
+def test_an_unclosed_raw_block_is_reported_with_jinjas_words() -> None:
+    problem = only("Intro", "{% raw %}x", "End")
+    assert problem.message == "Template syntax error: Missing end of raw directive"
+    assert (problem.paragraph, problem.tag) == (2, "{% raw %}")

@@ -11,6 +11,7 @@ from service.rendering.context import build_context
 from service.rendering.contract import contract_for, flatten_paths, format_path
 from service.rendering.errors import TemplateError, TemplateProblem
 from service.rendering.inspection import TemplateReport, inspect_template
+from service.rendering.inspection.inspector import inspect_parts
 from service.rendering.package_limits import PackageLimits
 from tests import hostile_templates as hostile
 from tests.conftest import PROJECT_ROOT, SHARED_EXAMPLES, kind_of, load_example
@@ -19,17 +20,37 @@ from tests.docx_factory import Runs, Table, agreement_template
 BUILTIN = sorted((PROJECT_ROOT / "agreement_templates").glob("*.docx"))
 
 
+_BUILT: dict[str, bytes] = {}
+
+
+def template(*blocks: object, **options: object) -> bytes:
+    """A template of ``blocks``, built once for each distinct content."""
+    key = repr((blocks, options))
+    if key not in _BUILT:
+        _BUILT[key] = hostile.docx(*blocks, **options)  # type: ignore[arg-type]
+    return _BUILT[key]
+
+
+def inspected(source: bytes, kind: str) -> TemplateReport:
+    """The report on ``source``, a package known to pass the package check.
+
+    The package check (its own tests are below and in test_package_limits)
+    is most of the time an upload takes; the checks here are the rest.
+    """
+    return inspect_parts(source, contract_for(kind))
+
+
 def report(
     *blocks: object, kind: str = "agreement", **options: object
 ) -> TemplateReport:
     """Inspect a template made of ``blocks``."""
-    return inspect_template(hostile.docx(*blocks, **options), kind)  # type: ignore[arg-type]
+    return inspected(template(*blocks, **options), kind)
 
 
 def problems(*blocks: object, **options: object) -> list[TemplateProblem]:
     """The problems that make an agreement template of ``blocks`` unusable."""
     with pytest.raises(TemplateError) as caught:
-        inspect_template(hostile.docx(*blocks, **options), "agreement")  # type: ignore[arg-type]
+        inspected(template(*blocks, **options), "agreement")
     assert caught.value.status == 422
     return caught.value.problems
 
@@ -37,7 +58,7 @@ def problems(*blocks: object, **options: object) -> list[TemplateProblem]:
 def refused(source: bytes, kind: str = "agreement") -> list[TemplateProblem]:
     """The problems that make ``source`` unusable."""
     with pytest.raises(TemplateError) as caught:
-        inspect_template(source, kind)
+        inspected(source, kind)
     return caught.value.problems
 
 

@@ -79,6 +79,15 @@ def inspect_template(
     """
     contract = contract_for(kind)
     check_package(source, limits)
+    return inspect_parts(source, contract)
+
+
+def inspect_parts(source: bytes, contract: Contract) -> TemplateReport:
+    """The checks of :func:`inspect_template` on a package already checked.
+
+    ``source`` must have passed :func:`check_package`; the parts are read,
+    every problem found is collected, and TemplateError lists them.
+    """
     inspection = _Inspection(contract)
     for part in sources(source):
         inspection.inspect(part)
@@ -232,12 +241,8 @@ class _Inspection:
         self, source: Source, exc: TemplateSyntaxError, split: set[int]
     ) -> None:
         _, block_problems = block_structure(source.text)
-        message = exc.message or str(exc)
-        structural = (
-            "end of template" in message
-            or "unknown tag 'end" in message
-            or "Unexpected end of" in message
-        )
+        message = str(exc)  # a parse error's str() is its message alone
+        structural = "end of template" in message or "unknown tag 'end" in message
         for lineno, text in block_problems:
             self.problem(source, lineno, text)
         if structural and block_problems:

@@ -262,14 +262,12 @@ class Analyser:
         if name.startswith("_") or name in INTERNAL_NAMES:
             self.fail(node, _internal(name), needle=name)
 
-    def check_named(self, node: nodes.Node, name: str, known: Any, noun: str) -> bool:
+    def check_named(self, node: nodes.Node, name: str, known: Any, noun: str) -> None:
         """Refuse a filter or test the environment does not have."""
-        if name in known:
-            return True
-        close = difflib.get_close_matches(name, list(known), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        self.fail(node, f"Unknown {noun} '{name}'.{hint}", needle=name)
-        return False
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            self.fail(node, f"Unknown {noun} '{name}'.{hint}", needle=name)
 
     def arguments(self, node: nodes.Filter | nodes.Test | nodes.Call) -> None:
         """Read every argument."""
@@ -284,12 +282,13 @@ class Analyser:
     def filter(self, node: nodes.Filter) -> _Value:
         """``value|name(args)``: check the filter; follow lists through it."""
         self.check_named(node, node.name, ENVIRONMENT.filters, "filter")
+        self.check_filter_names(node)
         base = self.use(node.node) if node.node is not None else _OPAQUE
         self.arguments(node)
         name = node.name
         attribute = _attribute_argument(node)
         if name in _ATTRIBUTE_FILTERS and attribute is not None:
-            if attribute.startswith("_") or any(
+            if any(
                 part.startswith("_") or part in INTERNAL_NAMES
                 for part in attribute.split(".")
             ):
@@ -305,7 +304,6 @@ class Analyser:
             value = str(node.args[0].value)
             self.check_attribute(node, value)
             return self.attribute(node, base, value)
-        self.check_filter_names(node)
         if name in _KEEPING_FILTERS:
             return base
         if name in _ITEM_FILTERS:
@@ -315,17 +313,24 @@ class Analyser:
         return _OPAQUE
 
     def check_filter_names(self, node: nodes.Filter) -> None:
-        """``map('label')`` names a filter; ``select('odd')`` a test."""
+        """``map('label')`` names a filter; ``select('odd')`` a test.
+
+        With a name first, ``map`` calls that filter even when ``attribute=``
+        is given too (it goes to the filter), so the name is checked then too;
+        ``map('attr', name)`` reads ``name`` of each item.
+        """
         index = {"map": 0, "select": 0, "reject": 0, "selectattr": 1, "rejectattr": 1}
         position = index.get(node.name)
         if position is None or len(node.args) <= position:
-            return
-        if node.name == "map" and _attribute_argument(node) is not None:
             return
         argument = node.args[position]
         if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
             if node.name == "map":
                 self.check_named(node, argument.value, ENVIRONMENT.filters, "filter")
+                if argument.value == "attr" and len(node.args) > 1:
+                    name = node.args[1]
+                    if isinstance(name, nodes.Const):
+                        self.check_attribute(node, str(name.value))
             else:
                 self.check_named(node, argument.value, ENVIRONMENT.tests, "test")
 

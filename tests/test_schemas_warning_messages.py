@@ -1,0 +1,194 @@
+"""The warnings' words, and where their conditions start and stop.
+
+Each case is a small change to a minimal document and every warning the
+result gets: path, message and code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from schemas.registry import load_document
+from tests.schema_fixtures import minimal
+
+Document = dict[str, Any]
+Warning = tuple[str, str, str]
+
+NO_NEXT_STEPS = (
+    "next_steps",
+    "No next steps: say what the parties do next, who and when.",
+    "no_next_steps",
+)
+BINDING = (
+    "binding",
+    "The paper is marked binding: an understanding paper usually is not; a "
+    "binding document is better written as an agreement.",
+    "binding_understanding",
+)
+NO_ATTACHMENTS = (
+    "attachments",
+    "Attach or link information about your organisation.",
+    "no_attachments_or_links",
+)
+NO_PROPOSALS = (
+    "meeting.proposals",
+    "No proposed meeting times: suggest two or three.",
+    "no_meeting_proposals",
+)
+NO_OFFER = (
+    "offer",
+    "Say what you can offer the partner, not only what you need.",
+    "no_offer",
+)
+NO_SENDER_REPRESENTATIVE = (
+    "sender.representative",
+    "The sender has no representative: the letter needs someone to sign it.",
+    "sender_without_representative",
+)
+NO_WHY_YOU = (
+    "why_you",
+    "Say why exactly this partner: it shows you have done your homework.",
+    "no_why_you",
+)
+NO_TIME_ZONE = (
+    "meeting.time_zone",
+    "Sender and recipient are in different countries: say which time zone the "
+    "proposed times are in.",
+    "meeting_without_time_zone",
+)
+
+
+def representative_missing(index: int, party: str) -> Warning:
+    """The warning for a party of an understanding paper without a representative."""
+    return (
+        f"parties[{index}].representative",
+        f"Party '{party}' has no representative: the signature block needs a name.",
+        "party_without_representative",
+    )
+
+
+def warnings_of(kind: str, change: Callable[[Document], Any]) -> list[Warning]:
+    """Every warning, sorted, for the minimal document of ``kind`` after ``change``."""
+    document = minimal(kind)
+    change(document)
+    found = load_document(kind, document).warnings
+    return sorted((w.path, w.message, w.code or "") for w in found)
+
+
+def represented(document: Document) -> None:
+    """Give both parties of a minimal partnership document a representative."""
+    for party in document["parties"]:
+        party["representative"] = {"name": "N"}
+
+
+def understanding_binding(document: Document) -> None:
+    """A complete understanding paper marked binding."""
+    represented(document)
+    document["next_steps"] = [{"description": "Meet"}]
+    document["binding"] = True
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: None,
+            [
+                NO_NEXT_STEPS,
+                representative_missing(0, "a"),
+                representative_missing(1, "b"),
+            ],
+        ),
+        (understanding_binding, [BINDING]),
+    ],
+)
+def test_understanding_warnings_in_words(
+    change: Callable[[Document], Any], expected: list[Warning]
+) -> None:
+    assert warnings_of("understanding", change) == sorted(expected)
+
+
+def complete_letter(document: Document) -> None:
+    """A first-contact letter that gets no warning (a DK letter, no times yet)."""
+    document["sender"]["representative"] = {"name": "N"}
+    document["why_you"] = "W"
+    document["offer"] = ["O"]
+    document["attachments"] = ["A"]
+    document["meeting"]["proposals"] = ["2026-02-02T10:00"]
+    document["date"] = "2026-02-02"
+
+
+def letter(**changes: Any) -> Callable[[Document], None]:
+    """A complete letter, then ``changes`` to its top level, sender, recipient
+    and meeting (``sender_country=...``, ``meeting_time_zone=...``)."""
+
+    def change(document: Document) -> None:
+        complete_letter(document)
+        for name, value in changes.items():
+            part, _, key = name.partition("_")
+            if part in ("sender", "recipient", "meeting") and key:
+                if value is None:
+                    document[part].pop(key, None)
+                else:
+                    document[part][key] = value
+            elif value is None:
+                document.pop(name, None)
+            else:
+                document[name] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: None,
+            [
+                NO_ATTACHMENTS,
+                NO_PROPOSALS,
+                NO_OFFER,
+                NO_SENDER_REPRESENTATIVE,
+                NO_WHY_YOU,
+            ],
+        ),
+        (letter(), []),
+        (letter(attachments=None), [NO_ATTACHMENTS]),
+        (letter(attachments=None, links=["https://example.org"]), []),
+        (letter(attachments=None, sender_website="https://example.org"), []),
+        (
+            letter(meeting_duration_minutes=90),
+            [
+                (
+                    "meeting.duration_minutes",
+                    "A first meeting of 90 minutes is long: about 30 minutes is usual.",
+                    "long_meeting",
+                )
+            ],
+        ),
+        (letter(sender_country="DK", recipient_country="SE"), [NO_TIME_ZONE]),
+        (letter(sender_country="DK", recipient_country="DK"), []),
+        (letter(sender_country="DK"), []),
+        (
+            letter(meeting_proposals=None, sender_country="DK", recipient_country="SE"),
+            [NO_PROPOSALS],
+        ),
+        (
+            letter(meeting_proposals=["2026-02-02T10:00", "2026-02-01T23:59"]),
+            [
+                (
+                    "meeting.proposals[1]",
+                    "The proposed time is before the date of the letter.",
+                    "meeting_proposal_before_letter",
+                )
+            ],
+        ),
+    ],
+)
+def test_first_contact_warnings_in_words(
+    change: Callable[[Document], Any], expected: list[Warning]
+) -> None:
+    assert warnings_of("first_contact", change) == sorted(expected)

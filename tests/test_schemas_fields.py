@@ -7,6 +7,7 @@ messages, the JSON Schema description) is checked by a test that runs it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -375,3 +376,37 @@ def list_outcome(field: ma.fields.List[Any], value: list[Any], result: Any) -> N
         assert caught.value.messages == {"value": result.messages}
     else:
         assert loaded(field, value) == result
+
+
+AMOUNT_INVALID = "Not a valid amount: use a number such as 25000.5."
+
+
+@pytest.mark.parametrize(
+    ("value", "result"),
+    [
+        (True, Refused([AMOUNT_INVALID])),
+        ("0" * 99 + "5", "5"),
+        ("0" * 100 + "5", Refused([AMOUNT_INVALID])),
+        (10**15, "1000000000000000"),
+        (10**15 + 1, Refused(["Too large: at most 1,000,000,000,000,000."])),
+        ("1." + "0" * 40, "1." + "0" * 40),
+        ("25000.50", "25000.50"),
+        ("-0", "0"),
+        (Decimal("-0.00"), "0.00"),
+    ],
+)
+def test_amount_is_kept_exactly_as_given_within_its_limits(
+    value: Any, result: Any
+) -> None:
+    if isinstance(result, Refused):
+        assert refusal(Amount(), value) == result.messages
+    else:
+        assert str(loaded(Amount(), value)) == result
+
+
+def test_date_time_accepts_a_naive_datetime_object_only() -> None:
+    naive = dt.datetime(2026, 2, 2, 10, 0)
+    assert loaded(DateTime(), naive) == naive
+    assert refusal(DateTime(), naive.replace(tzinfo=dt.UTC)) == [
+        "Not a valid date and time. Use YYYY-MM-DDTHH:MM (local time, no time zone)."
+    ]

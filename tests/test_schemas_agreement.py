@@ -554,3 +554,29 @@ def test_every_warning_code_is_tested() -> None:
         "no_prevailing_language",
     }
     assert tested == set(WARNING_CODES["agreement"])
+
+
+@pytest.mark.parametrize(
+    ("controller", "problems"),
+    [
+        (
+            "ghost",
+            {
+                "legal.personal_data.controller": [
+                    "Unknown party 'ghost'. Declared parties: a, b."
+                ]
+            },
+        ),
+        ("b", {}),
+    ],
+)
+def test_data_controller_must_be_a_declared_party(
+    controller: str, problems: dict[str, list[str]]
+) -> None:
+    document = minimal("agreement")
+    document["legal"] = {"personal_data": {"controller": controller}}
+    if problems:
+        assert messages_by_path("agreement", document) == problems
+    else:
+        loaded = load_document("agreement", document).data
+        assert loaded["legal"]["personal_data"]["controller"] == "b"

@@ -192,3 +192,106 @@ def test_first_contact_warnings_in_words(
     change: Callable[[Document], Any], expected: list[Warning]
 ) -> None:
     assert warnings_of("first_contact", change) == sorted(expected)
+
+
+def contributions_missing(index: int, party: str) -> Warning:
+    """The warning for an agreement's party that lists no contributions."""
+    return (
+        f"parties[{index}].contributions",
+        f"Party '{party}' lists no contributions: say what each party brings.",
+        "party_without_contributions",
+    )
+
+
+def complete_agreement(document: Document) -> None:
+    """An agreement of two Danish parties that gets no warning."""
+    represented(document)
+    for party in document["parties"]:
+        party["contributions"] = ["C"]
+    document["roles"].append({"party": "b"})
+    document["goals"].append({"description": "Meet", "kind": "relationship"})
+    document["term"] = {"start_date": "2026-01-01", "end_date": "2026-12-31"}
+    document["follow_up"] = {"frequency": "F"}
+    document["values"] = ["V"]
+    document["termination"] = {"notice_period": "N"}
+
+
+def dependent_agreement(horizon: str | None) -> Callable[[Document], None]:
+    """A complete agreement whose party 'a' depends on its partners."""
+
+    def change(document: Document) -> None:
+        complete_agreement(document)
+        document["parties"][0]["dependent"] = True
+        document["phase_out"] = {"plan": "P"}
+        if horizon is not None:
+            document["phase_out"]["horizon"] = horizon
+        document["capacity_building"] = [{"beneficiary": "a", "area": "A"}]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: None,
+            [
+                (
+                    "follow_up",
+                    "No follow-up: say how and how often progress and the "
+                    "partnership are reviewed.",
+                    "no_follow_up",
+                ),
+                (
+                    "goals",
+                    "No relationship goal: say how the partners will tend the "
+                    "partnership (meetings, minutes, talking about what does not "
+                    "work).",
+                    "no_relationship_goal",
+                ),
+                contributions_missing(0, "a"),
+                representative_missing(0, "a"),
+                contributions_missing(1, "b"),
+                representative_missing(1, "b"),
+                (
+                    "roles",
+                    "Party 'b' has no role: say what each party does.",
+                    "party_without_role",
+                ),
+                (
+                    "term.end_date",
+                    "The agreement does not say when it ends: give term.end_date.",
+                    "no_term_end",
+                ),
+                (
+                    "termination",
+                    "No termination clause: say how the agreement can be ended as "
+                    "a last resort.",
+                    "no_termination",
+                ),
+                (
+                    "values",
+                    "No shared values: written values help when disagreements arise.",
+                    "no_values",
+                ),
+            ],
+        ),
+        (complete_agreement, []),
+        (dependent_agreement("Five years"), []),
+        (
+            dependent_agreement(None),
+            [
+                (
+                    "phase_out.horizon",
+                    "A party is dependent on its partners: state the "
+                    "partnership's time horizon.",
+                    "no_time_horizon",
+                )
+            ],
+        ),
+    ],
+)
+def test_agreement_warnings_in_words(
+    change: Callable[[Document], Any], expected: list[Warning]
+) -> None:
+    assert warnings_of("agreement", change) == sorted(expected)

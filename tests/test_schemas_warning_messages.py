@@ -230,6 +230,37 @@ def dependent_agreement(horizon: str | None) -> Callable[[Document], None]:
     return change
 
 
+def agreement_with(
+    parties: tuple[str, str] | None = None, **fields: Any
+) -> Callable[[Document], None]:
+    """A complete agreement with ``fields`` set, its parties in ``parties``."""
+
+    def change(document: Document) -> None:
+        complete_agreement(document)
+        if parties is not None:
+            for party, country in zip(document["parties"], parties, strict=True):
+                party["country"] = country
+        document.update(fields)
+
+    return change
+
+
+INTERNATIONAL = [
+    (
+        "legal.governing_law",
+        "The parties are in different countries: say which country's law governs "
+        "the agreement and where disputes are decided.",
+        "no_governing_law",
+    ),
+    (
+        "legal.prevailing_language",
+        "The parties are in different countries: say which language version "
+        "prevails if the Danish and English texts differ.",
+        "no_prevailing_language",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -277,6 +308,77 @@ def dependent_agreement(horizon: str | None) -> Callable[[Document], None]:
             ],
         ),
         (complete_agreement, []),
+        (agreement_with(parties=("DK", "DK")), []),
+        (agreement_with(parties=("SE", "SE")), INTERNATIONAL),
+        (agreement_with(parties=("DK", "SE")), INTERNATIONAL),
+        (
+            agreement_with(
+                budget={"lines": [{"description": "D", "party": "a", "amount": 1}]}
+            ),
+            [
+                (
+                    "budget.period",
+                    "The budget does not say whether its amounts cover the whole "
+                    "term or each year: give budget.period.",
+                    "budget_without_period",
+                )
+            ],
+        ),
+        (
+            agreement_with(
+                goals=[
+                    {"description": "G", "kind": "relationship"},
+                    {"description": "H", "deadline": "2027-01-01"},
+                ],
+                activities=[{"title": "A", "start": "2025-12-31"}],
+                milestones=[{"date": "2027-01-01", "description": "M"}],
+            ),
+            [
+                (
+                    "goals[1].deadline",
+                    "The deadline is after the term ends (2026-12-31).",
+                    "goal_deadline_after_term",
+                ),
+                (
+                    "activities[0].start",
+                    "The activity is outside the partnership's term.",
+                    "activity_outside_term",
+                ),
+                (
+                    "milestones[0].date",
+                    "The milestone is outside the partnership's term.",
+                    "milestone_outside_term",
+                ),
+            ],
+        ),
+        (agreement_with(phase_out={"plan": "P", "notice_months": 3}), []),
+        (
+            agreement_with(
+                phase_out={
+                    "plan": "P",
+                    "steps": [{"date": "2026-02-01", "description": "S"}],
+                }
+            ),
+            [],
+        ),
+        (
+            agreement_with(
+                phase_out={
+                    "plan": "P",
+                    "notice_months": 3,
+                    "steps": [{"date": "2026-03-31", "description": "S"}],
+                }
+            ),
+            [
+                (
+                    "phase_out.notice_months",
+                    "The phase-out plan begins on 2026-03-31, less than 3 months "
+                    "after the agreement starts (2026-01-01): the notice cannot be "
+                    "given in time. Shorten the notice or move the steps.",
+                    "phase_out_notice_contradicts",
+                )
+            ],
+        ),
         (dependent_agreement("Five years"), []),
         (
             dependent_agreement(None),

@@ -580,3 +580,11 @@ def test_data_controller_must_be_a_declared_party(
     else:
         loaded = load_document("agreement", document).data
         assert loaded["legal"]["personal_data"]["controller"] == "b"
+
+
+def test_a_reference_of_64_characters_to_no_party_is_reported() -> None:
+    document = minimal("agreement")
+    document["roles"] = [{"party": "x" * 64}]
+    assert messages_by_path("agreement", document) == {
+        "roles[0].party": [f"Unknown party '{'x' * 64}'. Declared parties: a, b."]
+    }

@@ -27,6 +27,7 @@ from schemas.fields import (
     Count,
     Country,
     Currency,
+    Date,
     DateTime,
     Email,
     Identifier,
@@ -409,4 +410,12 @@ def test_date_time_accepts_a_naive_datetime_object_only() -> None:
     assert loaded(DateTime(), naive) == naive
     assert refusal(DateTime(), naive.replace(tzinfo=dt.UTC)) == [
         "Not a valid date and time. Use YYYY-MM-DDTHH:MM (local time, no time zone)."
+    ]
+
+
+def test_date_accepts_a_date_object_but_not_a_datetime() -> None:
+    day = dt.date(2026, 2, 2)
+    assert loaded(Date(), day) == day
+    assert refusal(Date(), dt.datetime(2026, 2, 2, 10, 0)) == [
+        "Not a valid date. Use YYYY-MM-DD."
     ]

@@ -588,3 +588,25 @@ def test_a_reference_of_64_characters_to_no_party_is_reported() -> None:
     assert messages_by_path("agreement", document) == {
         "roles[0].party": [f"Unknown party '{'x' * 64}'. Declared parties: a, b."]
     }
+
+
+def test_a_party_id_of_64_characters_can_be_referred_to() -> None:
+    document = minimal("agreement")
+    document["parties"][0]["id"] = "x" * 64
+    document["roles"] = [{"party": "x" * 64}, {"party": "b"}]
+    assert load_document("agreement", document).data["roles"][0]["party"] == "x" * 64
+
+
+def test_parties_after_one_without_an_id_are_still_checked() -> None:
+    document = minimal("agreement")
+    document["parties"] = [
+        {"name": "No id"},
+        {"id": "a", "name": "Alpha"},
+        {"id": "a", "name": "Alpha again"},
+    ]
+    document["roles"] = [{"party": "ghost"}]
+    assert messages_by_path("agreement", document) == {
+        "parties[0].id": ["Missing data for required field."],
+        "parties[2].id": ["Duplicate party id 'a': parties[1] has it too."],
+        "roles[0].party": ["Unknown party 'ghost'. Declared parties: a."],
+    }

@@ -11,9 +11,12 @@ import re
 from typing import Any
 
 import pytest
+from apispec import APISpec
 
 from schemas import KINDS
-from schemas.jsonschema import DIALECT, json_schema
+from schemas.extra import Extra
+from schemas.fields import Text
+from schemas.jsonschema import DIALECT, JsonSchemaPlugin, _standalone, json_schema
 from tests.schema_fixtures import example_names, load_example, minimal
 
 REQUIRED = {
@@ -286,3 +289,42 @@ def test_validator_used_here_catches_problems() -> None:
         ".parties[0].sector",
         ".vision",
     ]
+
+
+def test_json_schema_copies_nested_values_too() -> None:
+    json_schema("agreement")["properties"]["title"]["description"] = "changed"
+    assert json_schema("agreement")["properties"]["title"]["description"] != "changed"
+
+
+def test_standalone_points_openapi_refs_at_defs_and_leaves_the_rest() -> None:
+    components = "#/components/schemas/"
+    value = {
+        "a": {"$ref": components + "Party"},
+        "b": [{"$ref": components + "Goal"}, 1, None],
+        "$ref": "#/other/Party",
+        "c": components + "Text",
+        "d": {"$ref": 5},
+    }
+    assert _standalone(value) == {
+        "a": {"$ref": "#/$defs/Party"},
+        "b": [{"$ref": "#/$defs/Goal"}, 1, None],
+        "$ref": "#/other/Party",
+        "c": components + "Text",
+        "d": {"$ref": 5},
+    }
+
+
+def test_converter_describes_the_keys_extra_accepts_and_nothing_else() -> None:
+    plugin = JsonSchemaPlugin()
+    APISpec(title="t", version="1", openapi_version="3.1.0", plugins=[plugin])
+    assert plugin.converter is not None
+    assert plugin.converter.field2property(Extra()) == {
+        "type": "object",
+        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 64},
+        "x-max-depth": 5,
+    }
+    assert plugin.converter.field2property(Text(max_length=3)) == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 3,
+    }

@@ -554,3 +554,59 @@ def test_every_warning_code_is_tested() -> None:
         "no_prevailing_language",
     }
     assert tested == set(WARNING_CODES["agreement"])
+
+
+@pytest.mark.parametrize(
+    ("controller", "problems"),
+    [
+        (
+            "ghost",
+            {
+                "legal.personal_data.controller": [
+                    "Unknown party 'ghost'. Declared parties: a, b."
+                ]
+            },
+        ),
+        ("b", {}),
+    ],
+)
+def test_data_controller_must_be_a_declared_party(
+    controller: str, problems: dict[str, list[str]]
+) -> None:
+    document = minimal("agreement")
+    document["legal"] = {"personal_data": {"controller": controller}}
+    if problems:
+        assert messages_by_path("agreement", document) == problems
+    else:
+        loaded = load_document("agreement", document).data
+        assert loaded["legal"]["personal_data"]["controller"] == "b"
+
+
+def test_a_reference_of_64_characters_to_no_party_is_reported() -> None:
+    document = minimal("agreement")
+    document["roles"] = [{"party": "x" * 64}]
+    assert messages_by_path("agreement", document) == {
+        "roles[0].party": [f"Unknown party '{'x' * 64}'. Declared parties: a, b."]
+    }
+
+
+def test_a_party_id_of_64_characters_can_be_referred_to() -> None:
+    document = minimal("agreement")
+    document["parties"][0]["id"] = "x" * 64
+    document["roles"] = [{"party": "x" * 64}, {"party": "b"}]
+    assert load_document("agreement", document).data["roles"][0]["party"] == "x" * 64
+
+
+def test_parties_after_one_without_an_id_are_still_checked() -> None:
+    document = minimal("agreement")
+    document["parties"] = [
+        {"name": "No id"},
+        {"id": "a", "name": "Alpha"},
+        {"id": "a", "name": "Alpha again"},
+    ]
+    document["roles"] = [{"party": "ghost"}]
+    assert messages_by_path("agreement", document) == {
+        "parties[0].id": ["Missing data for required field."],
+        "parties[2].id": ["Duplicate party id 'a': parties[1] has it too."],
+        "roles[0].party": ["Unknown party 'ghost'. Declared parties: a."],
+    }

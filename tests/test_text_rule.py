@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from schemas import KINDS, load_document
 from schemas.registry import DocumentInvalid
-from schemas.text import text_problem
+from schemas.text import normalise_line_breaks, text_problem
 from service.config import PROJECT_ROOT
 from service.examples import example_payload
 from tests.conftest import open_docx
@@ -221,3 +221,41 @@ def test_every_plane_ends_in_two_non_characters(code: int) -> None:
     assert text_problem(f"ab{chr(code)}") == (
         f"Contains U+{code:04X} (a Unicode non-character) at position 3."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "\x01a\x02",
+            "Contains U+0001 (a control character) at position 1. "
+            "1 more character after it cannot be used either.",
+        ),
+        (
+            "ab\ud800",
+            "Contains U+D800 (a lone surrogate, half of a UTF-16 pair) at position 3.",
+        ),
+        (
+            "\U00020000\ufffe\U00020000",
+            "Contains U+FFFE (a Unicode non-character) at position 2.",
+        ),
+    ],
+)
+def test_the_message_names_the_first_refused_character(text: str, message: str) -> None:
+    assert text_problem(text) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("a\rb", "a\nb"),
+        ("a\r\nb", "a\nb"),
+        ("a\vb", "a\nb"),
+        ("a\n\tb", "a\n\tb"),
+        ("a\r\r\nb\v", "a\n\nb\n"),
+    ],
+)
+def test_carriage_returns_and_vertical_tabs_become_line_feeds(
+    text: str, normalised: str
+) -> None:
+    assert normalise_line_breaks(text) == normalised

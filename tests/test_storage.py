@@ -206,6 +206,26 @@ def test_revoking_a_revoked_key_keeps_the_first_revocation_time(
     assert listed.revoked_at == revoked_at
 
 
+def test_keys_are_listed_by_organisation_then_age_then_id(db: Database) -> None:
+    now = utcnow()
+    with db.transaction() as session:
+        made = [
+            (repository.create_key(session, name)[0], age)
+            for name, age in (
+                ("Zeta Fund", 0),
+                ("Alpha Fund", 0),  # same age as the next: by id
+                ("Alpha Fund", 0),
+                ("Alpha Fund", 5),  # newest id but oldest: first
+            )
+        ]
+        for api_key, age in made:
+            api_key.created_at = now - dt.timedelta(minutes=age)
+        ids = [api_key.id for api_key, _ in made]
+    with db.transaction() as session:
+        listed = [api_key.id for api_key in repository.list_keys(session)]
+    assert listed == [ids[3], ids[1], ids[2], ids[0]]
+
+
 def test_revoking_an_unknown_key_finds_nothing(db: Database) -> None:
     with db.transaction() as session:
         assert repository.revoke_key(session, "pdk_nothing") is None

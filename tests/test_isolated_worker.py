@@ -9,6 +9,7 @@ replies, the limits a worker sets itself, and ``serve`` over a real pipe.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import multiprocessing
@@ -16,6 +17,8 @@ import os
 import resource
 import threading
 from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any
 
 import pytest
 
@@ -31,8 +34,10 @@ from service.rendering.isolated_worker import (
     limit_memory,
     serve,
 )
+from service.rendering.memory import resident_bytes, settled_resident_bytes
 from service.rendering.package_limits import DEFAULT_LIMITS as PACKAGE_LIMITS
 from tests import hostile_templates as hostile
+from tests import untrusted_templates as untrusted
 from tests.docx_factory import read_docx
 
 CONTEXT = {"title": "Samarbejde om læsning", "language": "da"}
@@ -152,6 +157,35 @@ def test_a_template_neither_held_nor_sent_is_a_lookup_error_naming_it() -> None:
     assert worker.prepared(name, None) is None
 
 
+def test_a_template_the_worker_holds_is_not_compiled_again() -> None:
+    worker = Worker(LIMITS)
+    data = source("Once")
+    _answer(worker, "check", digest(data), data, ("agreement", PACKAGE_LIMITS))
+    held = worker.cache.get(digest(data))
+    assert held is not None
+    worker.render(digest(data), data, CONTEXT)
+    _answer(worker, "check", digest(data), data, ("agreement", PACKAGE_LIMITS))
+    assert worker.cache.get(digest(data)) is held
+
+
+def test_a_template_only_docxtpl_could_render_is_refused_when_prepared() -> None:
+    data = untrusted.xml_comment_in_body()
+    reply = _answer(Worker(LIMITS), "render", digest(data), data, {"title": "T"})
+    assert reply[0] == "template"
+    assert reply[2].startswith("The template cannot be used")
+    assert "cannot be told apart" in reply[3][0]["message"]
+
+
+def test_data_holding_word_markup_never_makes_the_worker_use_docxtpl() -> None:
+    from docxtpl import RichText
+
+    data = source("{{ title }}")
+    context = {**CONTEXT, "title": RichText("bold")}
+    reply = _answer(Worker(LIMITS), "render", digest(data), data, context)
+    assert reply[:3] == ("template", 422, engine.UNSUPPORTED)
+    assert reply[3] == [{"message": "the data holds Word markup"}]
+
+
 def test_the_worker_renders_within_its_output_budget() -> None:
     limits = WorkerLimits(**{**LIMITS.__dict__, "max_output_bytes": 200_000})
     data = source(hostile.HUGE_OUTPUT)
@@ -263,18 +297,39 @@ def test_a_worker_over_budget_empties_its_cache_and_asks_to_retire() -> None:
     assert worker.cache.digests() == ()
 
 
-def test_a_worker_over_budget_only_before_settling_stays_and_keeps_its_cache() -> None:
+@pytest.mark.parametrize(
+    ("cache", "working"), ((300 * MiB, 1 * MiB), (1 * MiB, 300 * MiB))
+)
+def test_the_budget_is_the_start_plus_the_cache_plus_the_working_room(
+    cache: int, working: int
+) -> None:
+    limits = WorkerLimits(
+        **{**LIMITS.__dict__, "cache_bytes": cache, "working_bytes": working}
+    )
+    worker = Worker(limits)
+    data = source("kept")
+    worker.prepared(digest(data), data)
+    # grown by 150 MiB since it started: within 301 MiB, not within 301 - 2 * 300
+    worker.baseline = settled_resident_bytes() - 150 * MiB
+    assert worker.should_retire() is False
+    assert worker.cache.digests() == (digest(data),)
+
+
+def test_memory_freed_by_collecting_garbage_keeps_the_cache() -> None:
     worker = Worker(LIMITS)
     data = source("kept")
     worker.prepared(digest(data), data)
-    # a budget exactly at what the process holds once settled
-    from service.rendering.memory import settled_resident_bytes
-
-    worker.baseline = (
-        settled_resident_bytes() - LIMITS.cache_bytes - LIMITS.working_bytes
-    )
-    worker.baseline += 64 * MiB  # generous: garbage left now is collected
-    assert worker.should_retire() is False
+    gc.disable()
+    try:
+        garbage: list[object] = [bytearray(200 * MiB)]
+        garbage.append(garbage)  # a cycle: only the collector frees it
+        del garbage
+        # over budget until the garbage is collected, within it after
+        room = LIMITS.cache_bytes + LIMITS.working_bytes
+        worker.baseline = resident_bytes() - 100 * MiB - room
+        assert worker.should_retire() is False
+    finally:
+        gc.enable()
     assert worker.cache.digests() == (digest(data),)
 
 
@@ -355,24 +410,58 @@ def test_serve_says_it_is_ready_and_answers_until_the_pipe_closes(
     thread = threading.Thread(target=serve, args=(child, limits))
     thread.start()
     try:
-        assert parent.recv()[0] == "ready"
+        assert received(parent) == ("ready", os.getpid())
         first, second = source("First"), source("Second")
         parent.send(("render", digest(first), first, CONTEXT))
-        kind, output, held, retire = parent.recv()
+        kind, output, held, retire = received(parent)
         assert (kind, held, retire) == ("ok", (digest(first),), False)
         assert body(output)[1] == "First"
         parent.send(("render", digest(second), second, CONTEXT))
-        assert parent.recv()[2] == (digest(second),)  # one entry: the first let go
+        assert received(parent)[2] == (digest(second),)  # one entry: the first let go
         parent.send(("render", digest(first), None, CONTEXT))
-        kind, problem, held, retire = parent.recv()
+        kind, problem, held, retire = received(parent)
         assert kind == "crash" and "neither held nor sent" in problem
         assert (held, retire) == ((digest(second),), False)
         broken = source("{{ title ")
         parent.send(("check", digest(broken), broken, ("agreement", PACKAGE_LIMITS)))
-        reply = parent.recv()
+        reply = received(parent)
         assert reply[0] == "template" and reply[1] == 422
         assert reply[-2:] == ((digest(second),), False)
     finally:
         parent.close()
         thread.join(timeout=60)
     assert not thread.is_alive()
+
+
+def received(connection: Connection) -> Any:
+    """The next message on ``connection`` (failing, not hanging, when none comes)."""
+    assert connection.poll(120), "no reply"
+    return connection.recv()
+
+
+def test_a_worker_out_of_memory_replies_so_and_exits() -> None:
+    parent, child = multiprocessing.Pipe(duplex=True)
+    limits = WorkerLimits(
+        **{
+            **LIMITS.__dict__,
+            "memory_bytes": _address_space() + 64 * MiB,
+            "max_output_bytes": 1 << 40,
+        }
+    )
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker
+        try:
+            parent.close()
+            serve(child, limits)
+        finally:
+            os._exit(0)
+    child.close()
+    try:
+        assert received(parent)[0] == "ready"
+        data = source(hostile.MEMORY_BOMB)
+        parent.send(("render", digest(data), data, CONTEXT))
+        assert received(parent) == ("memory", (), True)
+    finally:
+        parent.close()
+        _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3

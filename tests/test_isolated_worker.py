@@ -36,6 +36,7 @@ from service.rendering.isolated_worker import (
 )
 from service.rendering.memory import resident_bytes, settled_resident_bytes
 from service.rendering.package_limits import DEFAULT_LIMITS as PACKAGE_LIMITS
+from service.rendering.package_limits import PackageLimits
 from tests import hostile_templates as hostile
 from tests import untrusted_templates as untrusted
 from tests.docx_factory import read_docx
@@ -171,9 +172,20 @@ def test_a_template_the_worker_holds_is_not_compiled_again() -> None:
 def test_a_template_only_docxtpl_could_render_is_refused_when_prepared() -> None:
     data = untrusted.xml_comment_in_body()
     reply = _answer(Worker(LIMITS), "render", digest(data), data, {"title": "T"})
-    assert reply[0] == "template"
+    with pytest.raises(TemplateError) as caught:
+        engine.prepare(data, compiled_only=True)
+    assert reply[:3] == ("template", 422, caught.value.message)
     assert reply[2].startswith("The template cannot be used")
+    assert reply[3] == [problem.as_dict() for problem in caught.value.problems]
     assert "cannot be told apart" in reply[3][0]["message"]
+
+
+def test_a_check_applies_the_package_limits_it_is_given() -> None:
+    data = hostile.docx("{{ title }}")
+    tight = PackageLimits(max_upload_bytes=len(data) - 1)
+    reply = _answer(Worker(LIMITS), "check", digest(data), data, ("agreement", tight))
+    assert reply[:2] == ("template", 413)
+    assert Worker(LIMITS).check(digest(data), data, "agreement", PACKAGE_LIMITS)
 
 
 def test_data_holding_word_markup_never_makes_the_worker_use_docxtpl() -> None:
@@ -353,11 +365,13 @@ def test_the_cpu_backstop_is_what_was_used_plus_the_requests_seconds(
     cpu_limit: tuple[int, int],
 ) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (resource.RLIM_INFINITY,) * 2)
-    used = _cpu_used()
-    limit_cpu(WorkerLimits(**{**LIMITS.__dict__, "cpu_seconds": 1000.5}))
+    used = _cpu_used()  # user and system time: both count against the limit
+    # seconds that take what was used just past a whole second
+    seconds = 1000 + (math.ceil(used) - used) + 0.001
+    limit_cpu(WorkerLimits(**{**LIMITS.__dict__, "cpu_seconds": seconds}))
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     assert hard == resource.RLIM_INFINITY
-    assert soft in (math.ceil(used + 1000.5), math.ceil(_cpu_used() + 1000.5))
+    assert soft == math.ceil(used) + 1001
 
 
 def test_the_cpu_backstop_never_passes_the_hard_limit() -> None:

@@ -421,7 +421,7 @@ def test_serve_says_it_is_ready_and_answers_until_the_pipe_closes(
 ) -> None:
     parent, child = multiprocessing.Pipe(duplex=True)
     limits = WorkerLimits(**{**LIMITS.__dict__, "cache_entries": 1})
-    thread = threading.Thread(target=serve, args=(child, limits))
+    thread = threading.Thread(target=serve_then_close, args=(child, limits))
     thread.start()
     try:
         assert received(parent) == ("ready", os.getpid())
@@ -445,6 +445,14 @@ def test_serve_says_it_is_ready_and_answers_until_the_pipe_closes(
         parent.close()
         thread.join(timeout=60)
     assert not thread.is_alive()
+
+
+def serve_then_close(connection: Connection, limits: WorkerLimits) -> None:
+    """``serve``, then close its end: however it ends, the test stops waiting."""
+    try:
+        serve(connection, limits)
+    finally:
+        connection.close()
 
 
 def received(connection: Connection) -> Any:

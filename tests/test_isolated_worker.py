@@ -441,6 +441,13 @@ def test_serve_says_it_is_ready_and_answers_until_the_pipe_closes(
         reply = received(parent)
         assert reply[0] == "template" and reply[1] == 422
         assert reply[-2:] == ((digest(second),), False)
+        letter = hostile.docx("{{ title }}")
+        parent.send(
+            ("check", digest(letter), letter, ("first_contact", PACKAGE_LIMITS))
+        )
+        kind, report, held, retire = received(parent)
+        assert (kind, report["unknown_variables"]) == ("ok", ["title"])
+        assert (held, retire) == ((digest(letter),), False)
     finally:
         parent.close()
         thread.join(timeout=60)
@@ -462,6 +469,15 @@ def received(connection: Connection) -> Any:
 
 
 def test_a_worker_out_of_memory_replies_so_and_exits() -> None:
+    # serve runs here too, up to its end on a closed pipe: mutmut maps a test to
+    # the functions it calls in this process, not in the forked child below.
+    here, there = multiprocessing.Pipe(duplex=True)
+    thread = threading.Thread(target=serve_then_close, args=(there, LIMITS))
+    thread.start()
+    assert received(here) == ("ready", os.getpid())
+    here.close()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
     parent, child = multiprocessing.Pipe(duplex=True)
     limits = WorkerLimits(
         **{

@@ -258,7 +258,9 @@ def test_a_bug_in_a_request_is_a_crash_reply_naming_the_exception(
         "crash",
         f"LookupError: template {name[:12]} is neither held nor sent",
     )
-    assert "template render failed in a worker" in caplog.text
+    assert [record.getMessage() for record in caplog.records] == [
+        "template render failed in a worker"
+    ]
 
 
 def test_a_check_without_a_source_is_a_crash_not_a_check() -> None:

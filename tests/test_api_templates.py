@@ -622,6 +622,41 @@ def test_the_upload_limit_is_a_setting(small_limit_app: Flask) -> None:
     assert "at most 64 KiB" in response.json["message"]  # type: ignore[index]
 
 
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    (
+        (5 * 1024 * 1024, "5 MiB"),
+        (1024 * 1024, "1 MiB"),
+        (3 * 1024 * 1024 // 2, "1.5 MiB"),
+        (1024 * 1024 - 1, "1024 KiB"),
+        (64 * 1024, "64 KiB"),
+        (1536, "1.5 KiB"),
+    ),
+)
+def test_a_body_over_the_upload_limit_names_the_limit(
+    tmp_path: Path, limit: int, shown: str
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'limit.sqlite3'}",
+            "TEMPLATE_MAX_UPLOAD_BYTES": limit,
+        }
+    )
+    response = app.test_client().post(
+        "/v1/templates",
+        data=b"-" * (limit + 64 * 1024 + 1),
+        content_type="multipart/form-data; boundary=x",
+        headers=bearer(create_api_key(app)),
+    )
+    assert response.status_code == 413
+    body = response.json
+    assert body is not None and body["code"] == 413
+    assert body["message"] == (
+        f"The upload is too large: a template may be at most {shown}."
+    )
+
+
 def test_json_bodies_keep_their_own_smaller_limit(client: FlaskClient) -> None:
     response = client.post(
         "/v1/validate/agreement",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,43 @@ def test_the_partnerdocs_script_has_the_keys_commands(tmp_path: Path) -> None:
     group = FlaskGroup(create_app=make_app, add_default_commands=True)
     result = CliRunner().invoke(group, ["keys", "create", FUNDER])
     assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("pdk_")
+
+
+def test_the_script_prints_no_logging_errors_when_an_earlier_stderr_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when mutmut runs two pytest sessions in one process: the first app of
+    # the process was made while sys.stderr was a stream closed since (the
+    # first session's capture); the script's migrations still log.
+    import io
+    import logging
+
+    from click.testing import CliRunner
+    from flask.cli import FlaskGroup
+
+    from service.observability import logs
+
+    root = logging.getLogger()
+    kept = [each for each in root.handlers if not getattr(each, logs._MARKER, False)]
+    monkeypatch.setattr(root, "handlers", kept)
+    monkeypatch.setattr(root, "level", root.level)
+    earlier = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", earlier)
+    create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})
+    earlier.close()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+
+    def make_app() -> Flask:
+        database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+        return create_app({"TESTING": True, "DATABASE_URL": database})
+
+    result = CliRunner().invoke(
+        FlaskGroup(create_app=make_app), ["keys", "create", FUNDER]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Logging error" not in result.output
+    assert "Running upgrade 0001 -> 0002" in result.output
     assert result.output.strip().splitlines()[-1].startswith("pdk_")
 
 

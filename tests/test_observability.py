@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import logging
 import os
@@ -291,6 +292,29 @@ def test_render_worker_replacements_are_counted_from_what_isolation_logs(
     assert (
         sample("partnerdocs_render_workers_replaced_total", reason=reason) == before + 1
     )
+
+
+def test_log_lines_go_to_the_stderr_of_the_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The stream that was sys.stderr when logging was set up (click's runner,
+    # a test's capture) may be closed since; lines go to the one in place now.
+    root = logging.getLogger()
+    kept = [each for each in root.handlers if not getattr(each, logs._MARKER, False)]
+    monkeypatch.setattr(root, "handlers", kept)
+    monkeypatch.setattr(root, "level", root.level)
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    logs.configure_logging("text", "INFO")
+    first.close()
+    now = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", now)
+    logging.getLogger("partnerdocs.test").warning("after %s closed", "the first")
+    line = now.getvalue()
+    assert line.endswith(
+        f" WARNING partnerdocs.test {os.getpid()} after the first closed\n"
+    )
+    assert "Logging error" not in line
 
 
 def test_a_metrics_folder_named_but_missing_is_made(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from service.storage import repository
 from service.storage.db import Database, database
 from service.storage.models import ApiKey, Template, TemplateVersion, utcnow
 from service.storage.repository import KindConflict, NewVersion
+from tests.db_backends import BACKENDS, database_url
 
 TABLES = {"organisations", "api_keys", "templates", "template_versions"}
 
@@ -204,6 +205,52 @@ def test_revoking_a_revoked_key_keeps_the_first_revocation_time(
     with db.transaction() as session:
         (listed,) = repository.list_keys(session)
     assert listed.revoked_at == revoked_at
+
+
+def test_keys_are_listed_by_organisation_then_age_then_id(db: Database) -> None:
+    now = utcnow()
+    with db.transaction() as session:
+        made = [
+            (repository.create_key(session, name)[0], age)
+            for name, age in (
+                ("Zeta Fund", 0),
+                ("Alpha Fund", 0),  # same age as the next: by id
+                ("Alpha Fund", 0),
+                ("Alpha Fund", 5),  # newest id but oldest: first
+            )
+        ]
+        for api_key, age in made:
+            api_key.created_at = now - dt.timedelta(minutes=age)
+        ids = [api_key.id for api_key, _ in made]
+    with db.transaction() as session:
+        listed = [api_key.id for api_key in repository.list_keys(session)]
+    assert listed == [ids[3], ids[1], ids[2], ids[0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keys_made_at_the_same_moment_are_listed_by_id(
+    backend: str, tmp_path: Path
+) -> None:
+    with database_url(backend, tmp_path) as url:
+        store = Database(url)
+        store.upgrade()
+        with store.transaction() as session:
+            organisation = repository.get_or_create_organisation(session, "Fund")
+            now = utcnow()
+            for key_id in (30, 10, 20):  # stored in this order
+                session.add(
+                    ApiKey(
+                        id=key_id,
+                        organisation=organisation,
+                        prefix=f"pdk_{key_id:08d}",
+                        key_hash=f"{key_id:064d}",
+                        created_at=now,
+                    )
+                )
+        with store.transaction() as session:
+            listed = [api_key.id for api_key in repository.list_keys(session)]
+        store.dispose()
+    assert listed == [10, 20, 30]
 
 
 def test_revoking_an_unknown_key_finds_nothing(db: Database) -> None:

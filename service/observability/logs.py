@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -74,13 +75,31 @@ def json_formatter() -> logging.Formatter:
     )
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler writing to whatever ``sys.stderr`` is when it emits.
+
+    Bound to the stream of the moment logging was set up, the handler would
+    outlive it when that was a stream closed since (click's ``CliRunner``, a
+    pytest session's capture under mutmut): every later record would become a
+    "Logging error" in whatever output is captured then.
+    """
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        """The current ``sys.stderr``."""
+        return sys.stderr
+
+
 def configure_logging(log_format: str, level: str = "INFO") -> None:
     """Log to stderr in ``log_format`` ("json" or "text"), once per process."""
     root = logging.getLogger()
     for handler in root.handlers:
         if getattr(handler, _MARKER, False):
             return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(
         json_formatter() if log_format == "json" else TextFormatter(FORMAT, DATE_FORMAT)
     )

@@ -1,0 +1,152 @@
+"""What a funder is told about an outside reference, and how CSS is read.
+
+Mutation testing showed the SVG refusals checked by a word or two: their
+messages and excerpts could change unnoticed, an SVG ``src`` was never tried,
+and the reading of CSS (comments, escapes, a quoted ``url()``) was only seen
+through addresses that any reading refuses. These pin each refusal whole
+(part, message, excerpt) and the CSS that must pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.rendering.errors import TemplateError, TemplateProblem
+from service.rendering.package_limits import check_package
+from tests import hostile_templates as hostile
+from tests.test_outside_references import DOCUMENT, SVG_PART
+
+ATTACKER = "http://attacker.example/p.png"
+
+
+def refusals(source: bytes) -> list[TemplateProblem]:
+    """Every problem check_package finds in ``source``, whole."""
+    with pytest.raises(TemplateError) as caught:
+        check_package(source)
+    return caught.value.problems
+
+
+def svg_refusals(body: str) -> list[TemplateProblem]:
+    """The problems of a template carrying an SVG picture with ``body``."""
+    return refusals(hostile.svg_picture(hostile.svg(body)))
+
+
+# --- SVG: each refusal word for word ----------------------------------------------
+
+
+def test_style_sheet_loading_a_picture_is_told_with_its_text() -> None:
+    css = f"rect {{ fill: url({ATTACKER}) }}"
+    assert svg_refusals(f"<style>\n  {css}\n</style>") == [
+        TemplateProblem(
+            message="The SVG picture's style sheet loads an outside resource.",
+            part=SVG_PART,
+            excerpt=css,
+        )
+    ]
+
+
+def test_href_outside_the_picture_is_told_with_the_address() -> None:
+    assert svg_refusals(f'<image href="{ATTACKER}"/>') == [
+        TemplateProblem(
+            message=(
+                f"The SVG picture refers to an outside address in <image> ({ATTACKER}"
+                "); it may refer only to its own parts (#id) and embedded pictures "
+                "(data:image/png…)."
+            ),
+            part=SVG_PART,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+def test_src_outside_the_picture_is_refused_as_href_is() -> None:
+    assert svg_refusals(f'<image src="{ATTACKER}"/>') == [
+        TemplateProblem(
+            message=(
+                f"The SVG picture refers to an outside address in <image> ({ATTACKER}"
+                "); it may refer only to its own parts (#id) and embedded pictures "
+                "(data:image/png…)."
+            ),
+            part=SVG_PART,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+def test_style_attribute_loading_a_picture_is_told_with_the_attribute() -> None:
+    style = f"fill:url({ATTACKER})"
+    assert svg_refusals(f'<rect style="{style}"/>') == [
+        TemplateProblem(
+            message="The SVG picture loads an outside resource in <rect> style.",
+            part=SVG_PART,
+            excerpt=style,
+        )
+    ]
+
+
+# --- CSS: comments and escapes are undone before reading ---------------------------
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        f"fill:u/**/rl({ATTACKER})",  # a comment inside the function name
+        f"fill:u\\2f**\\2frl({ATTACKER})",  # a comment spelled with escapes
+        f"fill:u\\rl({ATTACKER})",  # a letter escaped as itself
+        f"fill:\\0url({ATTACKER})",
+        f"fill:\\110000image('{ATTACKER}' 1x)",  # an impossible code point first
+    ],
+    ids=["comment", "escaped-comment", "escaped-letter", "nul", "past-unicode"],
+)
+def test_hidden_url_function_is_refused(style: str) -> None:
+    [problem] = svg_refusals(f'<rect style="{style}"/>')
+    assert problem.message == (
+        "The SVG picture loads an outside resource in <rect> style."
+    )
+
+
+def test_nul_escape_is_the_replacement_character_not_trimmed_away() -> None:
+    # CSS reads \0 as U+FFFD; were it U+0000, trimming the address would
+    # leave "#a" and let a file named "\ufffd#a" pass as a fragment.
+    [problem] = svg_refusals('<rect style="fill:url(\\0#a)"/>')
+    assert problem.excerpt == "fill:url(\\0#a)"
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "fill:url(/**/#a)",  # a comment before the fragment
+        "fill:url(' #a')",  # a quoted fragment with blanks, trimmed as URLs are
+        "fill:url(\\1#a)",  # an escaped control character, trimmed as a blank
+        "fill:url(#a) red; stroke:url(#b)",
+    ],
+    ids=["comment", "quoted-blanks", "escaped-control", "two-fragments"],
+)
+def test_reference_to_the_pictures_own_parts_passes(style: str) -> None:
+    check_package(hostile.svg_picture(hostile.svg(f'<rect style="{style}"/>')))
+
+
+# --- relationships without an Id ---------------------------------------------------
+
+
+def test_empty_reference_to_a_hyperlink_without_an_id_is_refused() -> None:
+    # An external hyperlink with no Id is found by an empty r:embed: it may
+    # still not be used as a picture.
+    source = hostile.with_relationship(
+        hostile.docx("placeholder"),
+        hostile.DOCUMENT_RELS,
+        f"{hostile.R_NS}/hyperlink",
+        ATTACKER,
+        external=True,
+    )
+    source = hostile.replace_in(source, hostile.DOCUMENT_RELS, 'Id="rId900" ', "")
+    blip = f'<w:p><w:r><a:blip xmlns:a="{hostile.A_NS}" r:embed=""/></w:r></w:p>'
+    assert refusals(hostile.with_body_xml(blip, source)) == [
+        TemplateProblem(
+            message=(
+                "A blip element uses the outside address of a hyperlink (); only "
+                "links may refer to it."
+            ),
+            part=DOCUMENT,
+        )
+    ]

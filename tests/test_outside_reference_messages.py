@@ -150,3 +150,20 @@ def test_empty_reference_to_a_hyperlink_without_an_id_is_refused() -> None:
             part=DOCUMENT,
         )
     ]
+
+
+def test_only_relationship_elements_are_hyperlinks() -> None:
+    # An element of another namespace in a relationships part is no
+    # relationship (Word ignores it): a picture naming its Id refers to nothing.
+    foreign = (
+        '<x:Relationship xmlns:x="urn:example:not-opc" Id="rId901" '
+        f'Type="{hostile.R_NS}/hyperlink" Target="{ATTACKER}" TargetMode="External"/>'
+    )
+    source = hostile.replace_in(
+        hostile.docx("placeholder"),
+        hostile.DOCUMENT_RELS,
+        "</Relationships>",
+        foreign + "</Relationships>",
+    )
+    blip = f'<w:p><w:r><a:blip xmlns:a="{hostile.A_NS}" r:embed="rId901"/></w:r></w:p>'
+    check_package(hostile.with_body_xml(blip, source))

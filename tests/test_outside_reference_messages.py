@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.rendering import outside_references
 from service.rendering.errors import TemplateError, TemplateProblem
 from service.rendering.package_limits import check_package
 from tests import hostile_templates as hostile
@@ -167,3 +168,26 @@ def test_only_relationship_elements_are_hyperlinks() -> None:
     )
     blip = f'<w:p><w:r><a:blip xmlns:a="{hostile.A_NS}" r:embed="rId901"/></w:r></w:p>'
     check_package(hostile.with_body_xml(blip, source))
+
+
+def test_imported_document_with_several_parameters_is_refused() -> None:
+    name = "word/afchunk.mht"
+    found = refusals(hostile.alt_chunk("text/html; charset=utf-8; x=y", name))
+    assert (
+        TemplateProblem(
+            message=outside_references.IMPORTING_RELATIONSHIPS["afchunk"], part=name
+        )
+        in found
+    )
+
+
+def test_svg_content_type_on_what_is_not_svg_is_told_so() -> None:
+    picture = "word/media/image8.png"
+    source = hostile.rezip(hostile.docx("Hello"), add=[(picture, b"\x1f\x8b gzip")])
+    source = hostile.with_content_type(source, picture, "image/svg+xml")
+    assert refusals(source) == [
+        TemplateProblem(
+            message="The member is declared an SVG picture but is not SVG.",
+            part=picture,
+        )
+    ]

@@ -1,0 +1,235 @@
+"""What a package may hold, read from its content types as Word reads them.
+
+Mutation testing showed the content types read only through Overrides that
+Word writes: a refused type given by a ``Default``, elements missing an
+attribute, a main part of the wrong type, directory entries, printer settings
+and fonts were never tried, nor was the parser that reads the content types and
+relationships (it must never expand entities, load a DTD or take a tree deeper
+than libxml2 allows).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from service.rendering import package_limits
+from service.rendering.errors import TemplateError, TemplateProblem
+from service.rendering.package_limits import (
+    CONTENT_TYPES,
+    MAIN_DOCUMENT,
+    NOT_A_DOCX,
+    REFUSED,
+    check_package,
+)
+from tests import hostile_templates as hostile
+from tests.test_package_limits import refusal
+
+VBA = "application/vnd.ms-office.vbaProject"
+MACROS = "The template holds macros (VBA); macros are never accepted."
+OLE = (
+    "The template holds macros, controls or embedded objects (OLE), which are "
+    "never accepted."
+)
+NONE_OF_THEM = (
+    "A .docx template holds only Word's XML, pictures, fonts and embedded "
+    ".xlsx/.docx/.pptx files; this member is none of them."
+)
+
+
+def with_types(source: bytes, *elements: str) -> bytes:
+    """``source`` with these elements added to its content types."""
+    return hostile.replace_in(
+        source, CONTENT_TYPES, "</Types>", "".join(elements) + "</Types>"
+    )
+
+
+def problems_of(source: bytes) -> list[tuple[str | None, str]]:
+    """(part, message) of every problem check_package finds."""
+    return [(problem.part, problem.message) for problem in refusal(source).problems]
+
+
+# --- content types ------------------------------------------------------------------
+
+
+def test_refused_type_given_by_a_default_is_refused() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("word/macros.bin", b"\0")])
+    source = with_types(source, f'<Default Extension="bin" ContentType="{VBA}"/>')
+    assert problems_of(source) == [("word/macros.bin", OLE)]
+
+
+def test_default_without_an_extension_applies_to_members_without_one() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("word/macros", b"\0")])
+    source = with_types(source, f'<Default ContentType="{VBA}"/>')
+    assert problems_of(source) == [("word/macros", OLE)]
+
+
+def test_override_of_another_part_does_not_type_a_member_without_extension() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("word/data", b"\0")])
+    source = with_types(
+        source,
+        '<Override PartName="/word/absent.xml" '
+        'ContentType="application/vnd.ms-office.activeX+xml"/>',
+    )
+    assert problems_of(source) == [("word/data", NONE_OF_THEM)]
+
+
+def test_elements_missing_an_attribute_are_read_as_empty() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("XXXX", b"\0")])
+    source = with_types(
+        source,
+        '<Default ContentType="application/xml"/>',
+        f'<Override ContentType="{VBA}"/>',
+        '<Override PartName="/word/absent.xml"/>',
+    )
+    # Only an Override's PartName names a member: one without names none.
+    assert problems_of(source) == [("XXXX", NONE_OF_THEM)]
+
+
+def test_override_part_names_lose_only_their_leading_slash() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("Xmacros.bin", b"\0")])
+    source = with_types(
+        source, f'<Override PartName="/Xmacros.bin" ContentType="{VBA}"/>'
+    )
+    assert problems_of(source) == [("Xmacros.bin", OLE)]
+
+
+def test_content_types_that_are_not_xml_are_told_so() -> None:
+    source = hostile.rezip(
+        hostile.docx("Hello"), replace={CONTENT_TYPES: b"<Types><Default></Types>"}
+    )
+    error = refusal(source)
+    assert error.message == NOT_A_DOCX
+    assert error.problems == [
+        TemplateProblem(
+            message="The list of content types is not valid XML.", part=CONTENT_TYPES
+        )
+    ]
+
+
+# --- the main part and the members ----------------------------------------------------
+
+
+def test_main_part_of_another_type_is_told_so() -> None:
+    source = hostile.with_content_type(
+        hostile.docx("Hello"), MAIN_DOCUMENT, "application/xml"
+    )
+    error = refusal(source)
+    assert error.message == REFUSED
+    assert error.problems == [
+        TemplateProblem(
+            message="The main part is not a Word document's.", part=MAIN_DOCUMENT
+        )
+    ]
+
+
+def test_macro_enabled_main_part_is_refused_once_as_macros() -> None:
+    source = hostile.with_content_type(
+        hostile.docx("Hello"),
+        MAIN_DOCUMENT,
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
+    assert problems_of(source) == [(MAIN_DOCUMENT, OLE)]
+
+
+def test_members_after_a_directory_entry_are_still_checked() -> None:
+    source = hostile.docx("Hello")
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in hostile.members(source).items():
+            archive.writestr(name, data)
+        archive.writestr(zipfile.ZipInfo("word/media/"), b"")
+        archive.writestr("word/vbaProject.bin", b"\0")
+    source = with_types(
+        output.getvalue(),
+        f'<Override PartName="/word/vbaProject.bin" ContentType="{VBA}"/>',
+    )
+    assert problems_of(source) == [("word/vbaProject.bin", MACROS)]
+
+
+def test_printer_settings_pass_only_as_printer_settings() -> None:
+    name = "word/printerSettings/printerSettings1.bin"
+    source = hostile.rezip(hostile.docx("Hello"), add=[(name, b"\0\1\2")])
+    typed = hostile.with_content_type(
+        source,
+        name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.printerSettings",
+    )
+    check_package(typed)
+    other = hostile.with_content_type(source, name, "application/octet-stream")
+    assert problems_of(other) == [(name, NONE_OF_THEM)]
+
+
+def test_embedded_font_passes() -> None:
+    font = "word/fonts/font1.odttf"
+    check_package(hostile.rezip(hostile.docx("Hello"), add=[(font, bytes(64))]))
+
+
+# --- the parser of content types and relationships ----------------------------------
+
+
+def test_parser_never_expands_an_entity() -> None:
+    root = package_limits._parse(b'<!DOCTYPE a [<!ENTITY e "expanded">]><a>&e;</a>')
+    assert root is not None
+    assert root.text is None
+    assert "expanded" not in "".join(root.itertext())
+
+
+def test_parser_never_loads_an_outside_dtd(tmp_path: Path) -> None:
+    dtd = tmp_path / "outside.dtd"
+    dtd.write_text('<!ENTITY e "from the file"> and then not a DTD at all')
+    root = package_limits._parse(f'<!DOCTYPE a SYSTEM "{dtd.as_uri()}"><a/>'.encode())
+    assert root is not None and root.tag == "a"
+
+
+def test_parser_refuses_a_tree_deeper_than_libxml2_allows() -> None:
+    assert package_limits._parse(b"<a>" * 300 + b"</a>" * 300) is None
+    assert package_limits._parse(b"<a>" * 200 + b"</a>" * 200) is not None
+
+
+def test_relationships_nested_too_deep_are_refused() -> None:
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'relationships">' + b"<x>" * 300 + b"</x>" * 300 + b"</Relationships>"
+    )
+    source = hostile.rezip(hostile.docx("Hello"), replace={hostile.DOCUMENT_RELS: rels})
+    error = refusal(source)
+    assert isinstance(error, TemplateError)
+    assert [(p.part, p.message) for p in error.problems] == [
+        (hostile.DOCUMENT_RELS, "The relationships are not valid XML.")
+    ]
+
+
+def test_relationships_after_ones_that_are_not_xml_are_still_checked() -> None:
+    broken = "word/_rels/broken.xml.rels"
+    macros = "word/_rels/later.xml.rels"
+    later = (
+        f'<Relationships xmlns="{hostile.REL_NS}"><Relationship Id="rId1" '
+        f'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        'Target="vbaProject.bin"/></Relationships>'
+    )
+    source = hostile.rezip(
+        hostile.docx("Hello"),
+        add=[(broken, b"<Relationships>"), (macros, later.encode())],
+    )
+    assert problems_of(source) == [
+        (broken, "The relationships are not valid XML."),
+        (macros, MACROS),
+    ]
+
+
+def test_only_relationship_elements_are_read_as_relationships() -> None:
+    foreign = (
+        '<x:Other xmlns:x="urn:example:not-opc" Id="rId901" '
+        'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        'Target="vbaProject.bin"/>'
+    )
+    check_package(
+        hostile.replace_in(
+            hostile.docx("Hello"),
+            hostile.DOCUMENT_RELS,
+            "</Relationships>",
+            foreign + "</Relationships>",
+        )
+    )

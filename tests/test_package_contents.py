@@ -11,8 +11,11 @@ than libxml2 allows).
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from service.rendering import package_limits
 from service.rendering.errors import TemplateError, TemplateProblem
@@ -21,6 +24,7 @@ from service.rendering.package_limits import (
     MAIN_DOCUMENT,
     NOT_A_DOCX,
     REFUSED,
+    PackageLimits,
     check_package,
 )
 from tests import hostile_templates as hostile
@@ -233,3 +237,119 @@ def test_only_relationship_elements_are_read_as_relationships() -> None:
             foreign + "</Relationships>",
         )
     )
+
+
+# --- member names, methods and sizes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("word/document.xml", True),
+        ("word/a..b.xml", True),  # dots inside a name leave nothing
+        ("word/XX/a.xml", True),
+        ("", False),
+        ("word\\document.xml", False),
+        ("word/a\x00.xml", False),
+        ("/word/document.xml", False),
+        ("C:/word/document.xml", False),
+        ("c:document.xml", False),
+        ("word/../../evil.xml", False),
+        ("..", False),
+    ],
+)
+def test_member_names_that_leave_the_package_are_told_apart(
+    name: str, safe: bool
+) -> None:
+    assert package_limits._safe_name(name) is safe
+
+
+def test_members_after_a_bad_name_are_still_checked() -> None:
+    output = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a duplicate: on purpose
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("C:/abs.xml", b"<a/>")
+            for name, data in hostile.members(hostile.docx("Hello")).items():
+                archive.writestr(name, data)
+            archive.writestr("word/styles.xml", b"<a/>")
+    assert problems_of(output.getvalue()) == [
+        ("C:/abs.xml", "A member name is absolute or leaves the package (..)."),
+        ("word/styles.xml", "The member occurs twice."),
+    ]
+
+
+def test_member_compressed_another_way_is_told_so() -> None:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in hostile.members(hostile.docx("Hello")).items():
+            archive.writestr(name, data)
+        archive.writestr("word/media/image3.png", bytes(64), zipfile.ZIP_BZIP2)
+    assert problems_of(output.getvalue()) == [
+        (
+            "word/media/image3.png",
+            "The member uses a compression method Word does not use.",
+        )
+    ]
+
+
+def sized(size: int) -> bytes:
+    """An ordinary template with a picture of ``size`` bytes."""
+    return hostile.rezip(
+        hostile.docx("Hello"), add=[("word/media/image4.png", bytes(size))]
+    )
+
+
+def total_of(source: bytes) -> int:
+    """The uncompressed bytes of every member."""
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def test_member_of_exactly_the_limit_passes_and_one_byte_more_does_not() -> None:
+    limits = PackageLimits(max_member_bytes=600_000)
+    check_package(sized(600_000), limits)
+    error = refusal(sized(600_001), limits)
+    assert error.status == 413
+    assert [(p.part, p.message) for p in error.problems] == [
+        ("word/media/image4.png", "At least 585.9 KiB decompressed.")
+    ]
+
+
+def test_total_of_exactly_the_limit_passes_and_one_byte_more_does_not() -> None:
+    source = sized(100_000)
+    total = total_of(source)
+    check_package(source, PackageLimits(max_total_bytes=total))
+    error = refusal(source, PackageLimits(max_total_bytes=total - 1))
+    assert error.status == 413
+    assert [(p.part, p.message) for p in error.problems] == [
+        (None, "Too much data once decompressed.")
+    ]
+
+
+def test_zip_bomb_is_told_with_both_sizes() -> None:
+    source = hostile.zip_bomb()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        compressed = archive.getinfo("word/bomb.xml").compress_size
+    # The bounded read checks the ratio after each 256 KiB it reads.
+    chunk = 256 * 1024
+    read = (100 * compressed // chunk + 1) * chunk
+    error = refusal(source)
+    assert error.message == (
+        "The template is a zip bomb: a member expands more than 100 times."
+    )
+    assert [(p.part, p.message) for p in error.problems] == [
+        (
+            "word/bomb.xml",
+            f"Compressed {package_limits._size(compressed)} expands beyond "
+            f"{package_limits._size(read)}.",
+        )
+    ]
+
+
+def test_ratio_applies_only_above_its_size() -> None:
+    # 256 KiB of zeros compress over 100 times: allowed up to the threshold.
+    source = sized(256 * 1024)
+    check_package(source, PackageLimits(ratio_applies_above=256 * 1024))
+    error = refusal(source, PackageLimits(ratio_applies_above=256 * 1024 - 1))
+    assert error.status == 413

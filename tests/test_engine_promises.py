@@ -290,3 +290,12 @@ def test_body_without_the_relationships_namespace_renders_without_links() -> Non
     assert (prepared.compiled.links, prepared.compiled.links_part) == (None, "")
     output = engine.render(prepared, {"title": "Teater Vest"})
     assert open_docx(output).paragraphs[0].text == "Dear Teater Vest"
+
+
+def test_weight_without_links_counts_the_copied_members_and_parts() -> None:
+    template = engine.prepare(hostile.docx("Dear", header=["{{ title }}"]))
+    compiled = template.compiled
+    assert compiled is not None and compiled.links is None
+    parts = sum(part.weight() for part in compiled.parts)
+    copied = len(compiled.copied.local) + len(compiled.copied.central)
+    assert compiled.weight() == copied + parts

@@ -191,3 +191,109 @@ def test_svg_content_type_on_what_is_not_svg_is_told_so() -> None:
             part=picture,
         )
     ]
+
+
+# --- relationships: each refusal whole ------------------------------------------------
+
+RELS = hostile.DOCUMENT_RELS
+
+
+def relationship_refusals(source: bytes) -> list[TemplateProblem]:
+    """The problems ``source`` has in the body's relationships."""
+    return [problem for problem in refusals(source) if problem.part == RELS]
+
+
+def test_imported_document_relationship_is_told_with_its_target() -> None:
+    source = hostile.relationship("aFChunk", "afchunk.mht")
+    assert relationship_refusals(source) == [
+        TemplateProblem(
+            message=outside_references.IMPORTING_RELATIONSHIPS["afchunk"],
+            part=RELS,
+            excerpt="afchunk.mht",
+        )
+    ]
+
+
+def test_unknown_target_mode_is_told_as_written() -> None:
+    source = hostile.relationship("image", ATTACKER, mode="Remote")
+    assert relationship_refusals(source) == [
+        TemplateProblem(
+            message=(
+                "A relationship has TargetMode 'Remote'; Word knows only Internal "
+                "and External."
+            ),
+            part=RELS,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+def test_attached_template_on_a_share_is_told_why() -> None:
+    target = "\\\\attacker.example\\share\\t.dotm"
+    [problem] = refusals(hostile.attached_template(target))
+    assert problem == TemplateProblem(
+        message=(
+            f"The template attaches a Word template on a server or file share "
+            f"({target}), which Word opens (sending the reader's Windows password "
+            "hash to a share) when the document is opened. Attach Normal instead "
+            "(Developer › Document Template)."
+        ),
+        part=hostile.SETTINGS_RELS,
+        excerpt=target,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"), [(f"{hostile.R_NS}/image", "image"), ("", "resource")]
+)
+def test_outside_relationship_is_told_by_its_type(kind: str, named: str) -> None:
+    source = hostile.with_relationship(
+        hostile.docx("Hello"), RELS, kind, ATTACKER, external=True
+    )
+    assert relationship_refusals(source) == [
+        TemplateProblem(
+            message=(
+                f"The template refers to an outside {named} ({ATTACKER}) that Word "
+                "would fetch when the document is opened; only hyperlinks may point "
+                "outside."
+            ),
+            part=RELS,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"), [(f"{hostile.R_NS}/image", "image"), ("", "relationship")]
+)
+def test_inside_relationship_pointing_outside_is_told_by_its_type(
+    kind: str, named: str
+) -> None:
+    source = hostile.with_relationship(hostile.docx("Hello"), RELS, kind, ATTACKER)
+    assert relationship_refusals(source) == [
+        TemplateProblem(
+            message=(
+                f"A {named} marked as inside the package points outside it "
+                f"({ATTACKER})."
+            ),
+            part=RELS,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+def test_outside_relationship_without_a_target_is_refused_as_empty() -> None:
+    source = hostile.with_relationship(
+        hostile.docx("Hello"), RELS, f"{hostile.R_NS}/image", "", external=True
+    )
+    source = hostile.replace_in(source, RELS, ' Target=""', "")
+    assert relationship_refusals(source) == [
+        TemplateProblem(
+            message=(
+                "The template refers to an outside image () that Word would fetch "
+                "when the document is opened; only hyperlinks may point outside."
+            ),
+            part=RELS,
+            excerpt="",
+        )
+    ]

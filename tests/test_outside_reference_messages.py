@@ -297,3 +297,86 @@ def test_outside_relationship_without_a_target_is_refused_as_empty() -> None:
             excerpt="",
         )
     ]
+
+
+# --- XML parts: each refusal whole ---------------------------------------------
+
+
+def document_refusals(source: bytes) -> list[TemplateProblem]:
+    """The problems ``source`` has in its main document."""
+    return [problem for problem in refusals(source) if problem.part == DOCUMENT]
+
+
+def test_style_sheet_instruction_is_told_with_the_instruction() -> None:
+    instruction = f'<?xml-stylesheet href="{ATTACKER}"?>'
+    source = hostile.svg_picture(instruction + hostile.svg(""))
+    assert refusals(source) == [
+        TemplateProblem(
+            message=(
+                "The XML links a style sheet (<?xml-stylesheet?>), which would be "
+                "fetched."
+            ),
+            part=SVG_PART,
+            excerpt=instruction,
+        )
+    ]
+
+
+def test_xinclude_is_told_word_for_word() -> None:
+    include = (
+        f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{ATTACKER}"/>'
+    )
+    assert document_refusals(hostile.with_body_xml(include)) == [
+        TemplateProblem(
+            message="The XML includes another file (XInclude).", part=DOCUMENT
+        )
+    ]
+
+
+def test_linked_ole_object_is_told_word_for_word() -> None:
+    linked = '<o:OLEObject Type="LINK" ProgID="Excel.Sheet.12" r:id="rId1"/>'
+    assert document_refusals(hostile.vml_body(linked)) == [
+        TemplateProblem(
+            message=(
+                "The template holds a linked object (OLE link), which Word updates "
+                "from its file when the document is opened."
+            ),
+            part=DOCUMENT,
+        )
+    ]
+
+
+def test_vml_address_is_told_with_the_attribute() -> None:
+    source = hostile.vml_body(f'<v:fill o:title="a title" src="{ATTACKER}"/>')
+    assert document_refusals(source) == [
+        TemplateProblem(
+            message=(
+                f"A picture or shape (fill) refers to an outside address in its src "
+                f"({ATTACKER}), which Word would fetch when the document is opened."
+            ),
+            part=DOCUMENT,
+            excerpt=ATTACKER,
+        )
+    ]
+
+
+def test_vml_style_loading_a_picture_is_told_with_the_style() -> None:
+    style = f"width:10pt;background:url({ATTACKER})"
+    source = hostile.vml_body(f'<v:shape style="{style}"/>')
+    assert document_refusals(source) == [
+        TemplateProblem(
+            message="A shape's style (shape) loads an outside resource.",
+            part=DOCUMENT,
+            excerpt=style,
+        )
+    ]
+
+
+@pytest.mark.parametrize("local", ["subDoc", "altChunk"])
+def test_refused_element_is_told_once_why(local: str) -> None:
+    source = hostile.with_body_xml(f'<w:{local} r:id="rId1"/>')
+    assert document_refusals(source) == [
+        TemplateProblem(
+            message=outside_references.REFUSED_ELEMENTS[local], part=DOCUMENT
+        )
+    ]

@@ -353,3 +353,20 @@ def test_ratio_applies_only_above_its_size() -> None:
     check_package(source, PackageLimits(ratio_applies_above=256 * 1024))
     error = refusal(source, PackageLimits(ratio_applies_above=256 * 1024 - 1))
     assert error.status == 413
+
+
+def test_relationship_type_with_a_trailing_slash_is_still_read() -> None:
+    source = hostile.with_relationship(
+        hostile.docx("Hello"),
+        hostile.DOCUMENT_RELS,
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject/",
+        "vbaProject.bin",
+    )
+    assert problems_of(source) == [(hostile.DOCUMENT_RELS, MACROS)]
+
+
+def test_relationship_without_a_type_is_read_as_no_type() -> None:
+    source = hostile.with_relationship(
+        hostile.docx("Hello"), hostile.DOCUMENT_RELS, "", "media/none.png"
+    )
+    check_package(hostile.replace_in(source, hostile.DOCUMENT_RELS, ' Type=""', ""))

@@ -370,3 +370,21 @@ def test_relationship_without_a_type_is_read_as_no_type() -> None:
         hostile.docx("Hello"), hostile.DOCUMENT_RELS, "", "media/none.png"
     )
     check_package(hostile.replace_in(source, hostile.DOCUMENT_RELS, ' Type=""', ""))
+
+
+def test_relationship_type_without_a_path_is_read_whole() -> None:
+    source = hostile.with_relationship(
+        hostile.docx("Hello"), hostile.DOCUMENT_RELS, "vbaProject", "vbaProject.bin"
+    )
+    assert problems_of(source) == [(hostile.DOCUMENT_RELS, MACROS)]
+
+
+def test_relationship_types_are_matched_whole() -> None:
+    # "controlX" only begins as "control" (an ActiveX control) does.
+    source = hostile.with_relationship(
+        hostile.docx("Hello"),
+        hostile.DOCUMENT_RELS,
+        f"{hostile.R_NS}/controlX",
+        "media/none.png",
+    )
+    check_package(source)

@@ -299,3 +299,18 @@ def test_weight_without_links_counts_the_copied_members_and_parts() -> None:
     parts = sum(part.weight() for part in compiled.parts)
     copied = len(compiled.copied.local) + len(compiled.copied.central)
     assert compiled.weight() == copied + parts
+
+
+def test_body_in_the_default_namespace_is_told_apart() -> None:
+    # Other producers than Word may write <body xmlns="…main"> without a prefix.
+    source = hostile.replace_in(
+        hostile.docx("Dear {{ title }}"),
+        "word/document.xml",
+        "<w:body>",
+        f'<body xmlns="{hostile.W_NS}">',
+    )
+    source = hostile.replace_in(source, "word/document.xml", "</w:body>", "</body>")
+    prepared = engine.prepare(source)
+    assert prepared.engine == engine.COMPILED
+    output = engine.render(prepared, {"title": "Teater Vest"})
+    assert open_docx(output).paragraphs[0].text == "Dear Teater Vest"

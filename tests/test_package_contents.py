@@ -388,3 +388,8 @@ def test_relationship_types_are_matched_whole() -> None:
         "media/none.png",
     )
     check_package(source)
+
+
+def test_default_without_a_content_type_types_nothing() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("word/media/a.png", b"\0")])
+    check_package(with_types(source, '<Default Extension="png"/>'))

@@ -380,3 +380,38 @@ def test_refused_element_is_told_once_why(local: str) -> None:
             message=outside_references.REFUSED_ELEMENTS[local], part=DOCUMENT
         )
     ]
+
+
+# --- addresses ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "remote"),
+    [
+        ("'//attacker.example/s'", True),  # quotes are trimmed as URL parsers do
+        ("\x01//attacker.example/s", True),  # so are control characters
+        ("<//attacker.example/s>", True),
+        ("s3:bucket/key", True),  # a two-letter scheme is a scheme
+        ("c:bucket/key", False),  # a one-letter one is a drive
+        ("%252525252F%252525252Fattacker.example", True),  # decoded five times
+        ("%25252525252F%25252525252Fattacker.example", False),  # not six
+    ],
+)
+def test_addresses_are_trimmed_and_decoded_as_far_as_promised(
+    value: str, remote: bool
+) -> None:
+    assert outside_references.is_remote(value) is remote
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"),
+    [(80, "h" * 80), (81, "h" * 79 + "…")],
+    ids=["eighty", "eighty-one"],
+)
+def test_long_addresses_are_cut_to_eighty_characters(length: int, shown: str) -> None:
+    target = "h" * length
+    source = hostile.with_relationship(
+        hostile.docx("Hello"), RELS, f"{hostile.R_NS}/image", target, external=True
+    )
+    [problem] = relationship_refusals(source)
+    assert problem.excerpt == shown

@@ -393,3 +393,33 @@ def test_relationship_types_are_matched_whole() -> None:
 def test_default_without_a_content_type_types_nothing() -> None:
     source = hostile.rezip(hostile.docx("Hello"), add=[("word/media/a.png", b"\0")])
     check_package(with_types(source, '<Default Extension="png"/>'))
+
+
+# --- the bounded read ---------------------------------------------------------
+
+
+def zipped(*members: tuple[str, bytes]) -> zipfile.ZipFile:
+    """An open zip holding these members (directory entries end with "/")."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(
+                zipfile.ZipInfo(name) if name.endswith("/") else name, data
+            )
+    return zipfile.ZipFile(io.BytesIO(output.getvalue()))
+
+
+def test_bounded_read_stops_one_byte_past_the_limit() -> None:
+    archive = zipped(("word/media/image1.png", bytes(5000)))
+    limits = PackageLimits(max_member_bytes=1000)
+    with pytest.raises(TemplateError) as caught:
+        package_limits._read_members(archive, archive.infolist(), limits)
+    assert [(p.part, p.message) for p in caught.value.problems] == [
+        ("word/media/image1.png", "At least 1001 bytes decompressed.")
+    ]
+
+
+def test_bounded_read_keeps_the_xml_after_a_directory_entry() -> None:
+    archive = zipped(("word/", b""), ("word/a.xml", b"<a/>"), ("word/b.png", b"\0"))
+    scanned = package_limits._read_members(archive, archive.infolist(), PackageLimits())
+    assert scanned == {"word/a.xml": b"<a/>"}

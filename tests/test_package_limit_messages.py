@@ -143,8 +143,8 @@ def with_part(data: bytes, name: str = "customXml/item9.xml") -> bytes:
     return hostile.rezip(hostile.docx("Hello"), add=[(name, data)])
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_document_type_in_utf16_without_a_mark_is_found(encoding: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_document_type_in_utf16_with_or_without_a_mark_is_found(encoding: str) -> None:
     text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY e "x">]><a/>'
     error = refusal(with_part(text.encode(encoding)))
     assert [(p.part, p.message) for p in error.problems] == [
@@ -152,8 +152,8 @@ def test_document_type_in_utf16_without_a_mark_is_found(encoding: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_utf16_without_a_mark_passes(encoding: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_a_mark_passes(encoding: str) -> None:
     text = '<?xml version="1.0" encoding="UTF-16"?><a>Hello</a>'
     check_package(with_part(text.encode(encoding)))
 

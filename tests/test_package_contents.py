@@ -409,13 +409,17 @@ def zipped(*members: tuple[str, bytes]) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(output.getvalue()))
 
 
-def test_bounded_read_stops_one_byte_past_the_limit() -> None:
-    archive = zipped(("word/media/image1.png", bytes(5000)))
-    limits = PackageLimits(max_member_bytes=1000)
+@pytest.mark.parametrize(
+    ("limit", "told"),
+    [(1000, "1001 bytes"), (300_000, "293 KiB")],  # one read, and two (256 KiB each)
+)
+def test_bounded_read_stops_one_byte_past_the_limit(limit: int, told: str) -> None:
+    archive = zipped(("word/media/image1.png", bytes(600_000)))
+    limits = PackageLimits(max_member_bytes=limit)
     with pytest.raises(TemplateError) as caught:
         package_limits._read_members(archive, archive.infolist(), limits)
     assert [(p.part, p.message) for p in caught.value.problems] == [
-        ("word/media/image1.png", "At least 1001 bytes decompressed.")
+        ("word/media/image1.png", f"At least {told} decompressed.")
     ]
 
 

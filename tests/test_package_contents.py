@@ -427,3 +427,44 @@ def test_bounded_read_keeps_the_xml_after_a_directory_entry() -> None:
     archive = zipped(("word/", b""), ("word/a.xml", b"<a/>"), ("word/b.png", b"\0"))
     scanned = package_limits._read_members(archive, archive.infolist(), PackageLimits())
     assert scanned == {"word/a.xml": b"<a/>"}
+
+
+def test_bounded_read_counts_the_total_of_every_member() -> None:
+    archive = zipped(("word/media/a.png", bytes(600)), ("word/media/b.png", bytes(600)))
+    limits = PackageLimits(max_total_bytes=1000)
+    with pytest.raises(TemplateError) as caught:
+        package_limits._read_members(archive, archive.infolist(), limits)
+    assert caught.value.message == "The template is larger than 1000 bytes once " + (
+        "decompressed."
+    )
+
+
+def test_only_pictures_are_looked_at_for_xml_and_only_at_their_start() -> None:
+    later = bytes(256 * 1024) + b"<svg/>"  # a second chunk that begins with "<"
+    archive = zipped(("word/fonts/font1.odttf", b"<svg/>"), ("word/media/a.png", later))
+    assert (
+        package_limits._read_members(archive, archive.infolist(), PackageLimits()) == {}
+    )
+
+
+def test_large_picture_with_a_later_angle_bracket_is_a_picture() -> None:
+    # Read 256 KiB at a time, a picture was taken for XML from any chunk that
+    # began with "<" (one large picture in 256 per chunk) and refused.
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(256 * 1024 - 8) + b"<" + bytes(1000)
+    check_package(
+        hostile.rezip(hostile.docx("Hello"), add=[("word/media/photo.png", picture)])
+    )
+
+
+def test_damaged_member_is_told_so() -> None:
+    source = hostile.rezip(
+        hostile.docx("Hello"), add=[("word/media/image1.png", b"PNG picture" * 50)]
+    )
+    data = bytearray(source)
+    at = data.index(b"word/media/image1.png") + len(b"word/media/image1.png")
+    data[at + 5] ^= 0xFF  # inside the member's compressed data: its CRC fails
+    error = refusal(bytes(data))
+    assert error.message == NOT_A_DOCX
+    assert [(p.part, p.message) for p in error.problems] == [
+        ("word/media/image1.png", "The member is damaged.")
+    ]

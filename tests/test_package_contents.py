@@ -430,7 +430,7 @@ def test_bounded_read_keeps_the_xml_after_a_directory_entry() -> None:
 
 
 def test_bounded_read_counts_the_total_of_every_member() -> None:
-    archive = zipped(("word/media/a.png", bytes(600)), ("word/media/b.png", bytes(600)))
+    archive = zipped(*[(f"word/media/{n}.png", bytes(400)) for n in "abc"])
     limits = PackageLimits(max_total_bytes=1000)
     with pytest.raises(TemplateError) as caught:
         package_limits._read_members(archive, archive.infolist(), limits)
@@ -468,3 +468,29 @@ def test_damaged_member_is_told_so() -> None:
     assert [(p.part, p.message) for p in error.problems] == [
         ("word/media/image1.png", "The member is damaged.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("ratio", "refused"), [(1.0, False), (0.5, True)], ids=["at", "over"]
+)
+def test_ratio_is_the_size_over_the_compressed_size(
+    ratio: float, refused: bool
+) -> None:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/media/a.png", b"\0")  # stored: 1 byte for 1 byte
+    archive = zipfile.ZipFile(io.BytesIO(output.getvalue()))
+    limits = PackageLimits(max_compression_ratio=ratio, ratio_applies_above=0)
+    if refused:
+        with pytest.raises(TemplateError):
+            package_limits._read_members(archive, archive.infolist(), limits)
+    else:
+        package_limits._read_members(archive, archive.infolist(), limits)
+
+
+def test_encrypted_member_met_on_reading_is_refused() -> None:
+    source = hostile.encrypted_member()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        with pytest.raises(TemplateError) as caught:
+            package_limits._read_members(archive, archive.infolist(), PackageLimits())
+    assert caught.value.message == REFUSED

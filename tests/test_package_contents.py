@@ -494,3 +494,43 @@ def test_encrypted_member_met_on_reading_is_refused() -> None:
         with pytest.raises(TemplateError) as caught:
             package_limits._read_members(archive, archive.infolist(), PackageLimits())
     assert caught.value.message == REFUSED
+
+
+# --- the whole file -----------------------------------------------------------
+
+
+def test_upload_of_exactly_the_limit_passes_and_one_byte_more_is_told() -> None:
+    source = hostile.docx("Hello")
+    check_package(source, PackageLimits(max_upload_bytes=len(source)))
+    limit = len(source) - 1
+    error = refusal(source, PackageLimits(max_upload_bytes=limit))
+    assert error.message == (
+        f"The file is {package_limits._size(len(source))}; at most "
+        f"{package_limits._size(limit)} may be uploaded."
+    )
+    assert [p.message for p in error.problems] == ["The file is too large."]
+
+
+def test_members_of_exactly_the_limit_pass_and_one_more_is_told() -> None:
+    source = hostile.docx("Hello")
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        count = len(archive.infolist())
+    check_package(source, PackageLimits(max_members=count))
+    error = refusal(source, PackageLimits(max_members=count - 1))
+    assert error.message == (
+        f"The file holds {count} members; at most {count - 1} are allowed."
+    )
+    assert [p.message for p in error.problems] == ["Too many members in the zip."]
+
+
+def test_missing_main_document_is_told_by_name() -> None:
+    error = refusal(hostile.zip_without_document())
+    assert error.message == NOT_A_DOCX
+    assert [(p.part, p.message) for p in error.problems] == [
+        (MAIN_DOCUMENT, "The package has no word/document.xml.")
+    ]
+
+
+def test_directory_problems_are_refused_as_parts_a_template_must_not_have() -> None:
+    source = hostile.rezip(hostile.docx("Hello"), add=[("C:/abs.xml", b"<a/>")])
+    assert refusal(source).message == REFUSED

@@ -270,7 +270,8 @@ def _read_members(
                     if total + size > limits.max_total_bytes:
                         raise _total_too_large(limits)
                     _check_ratio(name, size, info.compress_size, limits)
-                    if not chunks and extension in IMAGE_EXTENSIONS:
+                    if size == len(chunk) and extension in IMAGE_EXTENSIONS:
+                        # Only a picture's first bytes tell whether it is SVG.
                         keep = keep or _looks_like_xml(chunk)
                     if keep:
                         chunks.append(chunk)

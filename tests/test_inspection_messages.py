@@ -437,6 +437,11 @@ def test_a_syntax_error_beside_a_split_paragraph_is_still_reported() -> None:
             "document's data.",
         ),
         (
+            "{{ '{{' ~ _x }}",
+            "'_x' reaches into Python's internals; templates may only read the "
+            "document's data.",
+        ),
+        (
             "{{ '{{'.__class__ }}",
             "'__class__' reaches into Python's internals; templates may only read "
             "the document's data.",

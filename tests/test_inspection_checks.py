@@ -202,6 +202,13 @@ def test_an_internal_name_by_subscript_is_refused() -> None:
         (["{{ parties[0].name }}"], ["parties[].name"]),
         (["{{ self }}"], []),
         (
+            [
+                "{% for p in parties %}{% for c in p.contributions %}{% endfor %}"
+                "{{ loop.previtem.name }}{% endfor %}"
+            ],
+            ["parties[].contributions", "parties[].name"],
+        ),
+        (
             ["{% for p in parties %}{{ loop['foo'] }}{% endfor %}"],
             ["loop.foo", "parties"],
         ),
@@ -219,7 +226,8 @@ def test_an_internal_name_by_subscript_is_refused() -> None:
     ids=[
         "for if else", "if elif else", "set block", "with", "macro and call",
         "filter block", "tuple target", "loop items", "nested loop", "slice",
-        "dynamic subscript", "subscript", "self", "loop subscript", "map by a name",
+        "dynamic subscript", "subscript", "self", "outer loop after inner",
+        "loop subscript", "map by a name",
         "sort reversed", "selectattr by a name", "map attr alone",
         "map default", "loop attr", "method",
     ],
@@ -519,3 +527,19 @@ def test_the_cell_a_block_can_empty_is_named_by_row_and_column() -> None:
         Table([["keep", "{%p if title %}"], ["{%p endif %}", "x"]])
     ).problems
     assert warning.message.startswith("In table 1, row 1, cell 2, '{%p …%}' blocks")
+
+
+def test_the_block_named_is_the_one_that_breaks_not_the_first() -> None:
+    [problem] = problems(
+        "{%p for p in parties %}",
+        "{{ p.name }}",
+        "{%p endfor %}",
+        Table(
+            [
+                ["{%tr for activity in activities %}", ""],
+                ["{{ activity.title }}", "x"],
+                ["{% endfor %}", ""],
+            ]
+        ),
+    )
+    assert problem.tag == "{%tr for activity in activities %}"

@@ -201,6 +201,17 @@ def test_an_internal_name_by_subscript_is_refused() -> None:
         (["{{ parties[title] }}"], ["parties[]", "title"]),
         (["{{ parties[0].name }}"], ["parties[].name"]),
         (["{{ self }}"], []),
+        (
+            [
+                "{% for p in parties %}{% for c in p.contributions %}{% endfor %}"
+                "{{ loop.previtem.name }}{% endfor %}"
+            ],
+            ["parties[].contributions", "parties[].name"],
+        ),
+        (
+            ["{% for p in parties %}{{ loop['foo'] }}{% endfor %}"],
+            ["loop.foo", "parties"],
+        ),
         (["{{ parties|map(title)|list }}"], ["parties", "title"]),
         (["{{ parties|sort(reverse=true)|first }}"], ["parties[]"]),
         (["{{ parties|selectattr(title)|list }}"], ["parties", "title"]),
@@ -215,7 +226,8 @@ def test_an_internal_name_by_subscript_is_refused() -> None:
     ids=[
         "for if else", "if elif else", "set block", "with", "macro and call",
         "filter block", "tuple target", "loop items", "nested loop", "slice",
-        "dynamic subscript", "subscript", "self", "map by a name",
+        "dynamic subscript", "subscript", "self", "outer loop after inner",
+        "loop subscript", "map by a name",
         "sort reversed", "selectattr by a name", "map attr alone",
         "map default", "loop attr", "method",
     ],
@@ -494,3 +506,40 @@ def test_a_path_read_through_an_attribute_argument_is_located() -> None:
     [note] = report("Intro", "{{ parties|map(attribute='nmae')|list }}").problems
     assert (note.paragraph, note.tag) == (2, "{{ parties|map(attribute='nmae')|list }}")
     assert note.message.startswith("'parties[].nmae' is not in the data")
+
+
+def test_a_skeleton_writing_more_than_the_probe_allows_is_not_probed() -> None:
+    # twelve loops run twice each write a 10,000-character paragraph 4,096
+    # times: 40 MB, past the 32 MB the probe allows, so the check is skipped
+    loops = nested_loops(12)
+    found = report(*loops[:12], "y" * 10_000, *loops[13:], *crossing_block())
+    assert found.problems == []
+
+
+def test_a_cell_its_true_branch_empties_is_a_warning() -> None:
+    source = one_cell("{%p if title %}", "{%p else %}", "b", "{%p endif %}")
+    [warning] = inspect_parts(source, contract_for("agreement")).problems
+    assert warning.message.startswith("In table 1, row 1, cell 1, '{%p …%}' blocks")
+
+
+def test_the_cell_a_block_can_empty_is_named_by_row_and_column() -> None:
+    [warning] = report(
+        Table([["keep", "{%p if title %}"], ["{%p endif %}", "x"]])
+    ).problems
+    assert warning.message.startswith("In table 1, row 1, cell 2, '{%p …%}' blocks")
+
+
+def test_the_block_named_is_the_one_that_breaks_not_the_first() -> None:
+    [problem] = problems(
+        "{%p for p in parties %}",
+        "{{ p.name }}",
+        "{%p endfor %}",
+        Table(
+            [
+                ["{%tr for activity in activities %}", ""],
+                ["{{ activity.title }}", "x"],
+                ["{% endfor %}", ""],
+            ]
+        ),
+    )
+    assert problem.tag == "{%tr for activity in activities %}"

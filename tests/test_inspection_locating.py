@@ -297,6 +297,7 @@ def test_each_line_belongs_to_its_paragraph_or_the_one_its_tag_replaced(
         ([1, 2], 2, 10, [None, 3, 4, None, None]),
         ([1, 2, 3], 0, 10, [None, 1, 2, 3, None]),
         ([1, 2, 3], 4, 6, [None, 5, 5, 5, None]),
+        ([1, 2, 3], 0, 4, [None, 1, 2, 3, None]),
     ],
 )
 def test_the_tags_of_a_gap_are_spread_over_the_paragraphs_missing_from_it(

@@ -437,6 +437,11 @@ def test_a_syntax_error_beside_a_split_paragraph_is_still_reported() -> None:
             "document's data.",
         ),
         (
+            "{{ '{{' ~ _x }}",
+            "'_x' reaches into Python's internals; templates may only read the "
+            "document's data.",
+        ),
+        (
             "{{ '{{'.__class__ }}",
             "'__class__' reaches into Python's internals; templates may only read "
             "the document's data.",
@@ -496,3 +501,52 @@ def test_an_unclosed_raw_block_is_reported_with_jinjas_words() -> None:
     problem = only("Intro", "{% raw %}x", "End")
     assert problem.message == "Template syntax error: Missing end of raw directive"
     assert (problem.paragraph, problem.tag) == (2, "{% raw %}")
+
+
+def test_a_syntax_error_in_a_tag_run_on_into_the_next_paragraph_is_not_repeated() -> (
+    None
+):
+    problem = only("Dear {{ title +", "}} end")
+    assert problem.message.startswith("A tag starts in this paragraph ('{{')")
+
+
+def test_the_replaced_paragraphs_structural_tag_is_named_when_another_comes_first() -> (
+    None
+):
+    problem = only("{{ vision }}{%p if title %}", "{%p endif %}")
+    assert problem.tag == "{%p if title %}"
+
+
+def test_autoescape_in_a_tag_holding_braces_is_named_whole() -> None:
+    found = problems("{{ title }} {% autoescape '{{' %}x{% endautoescape %}")
+    assert [problem.tag for problem in found if "autoescape" in problem.message] == [
+        "{% autoescape '{{' %}"
+    ]
+
+
+def test_every_paragraph_with_a_tag_word_cannot_repair_is_reported() -> None:
+    def split(number: int, word: str) -> str:
+        deleted = (
+            f'<w:del w:id="{number}" w:author="F" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:delText>x }}</w:delText></w:r></w:del>"
+        )
+        return f"<w:r><w:t>{{{{ {word}</w:t></w:r>{deleted}<w:r><w:t> }}}}</w:t></w:r>"
+
+    first = "<w:p>" + split(1, "title") + split(2, "vision") + "</w:p>"
+    second = "<w:p>" + split(3, "mission") + "</w:p>"
+    found = refused(hostile.with_body([first, second, hostile.paragraph("After")]))
+    assert [problem.paragraph for problem in found] == [1, 2]
+
+
+def test_every_lost_tag_is_reported_past_flagged_and_expanded_paragraphs() -> None:
+    lost = (
+        "<w:p>"
+        + hostile._run("{{ vision }} Title: {")
+        + '<w:del w:id="1" w:author="F" w:date="2025-01-01T00:00:00Z">'
+        + "<w:r><w:delText>x</w:delText></w:r></w:del>"
+        + hostile._run("{ title }}")
+        + "</w:p>"
+    )
+    found = refused(hostile.with_body([hostile.paragraph("Dear { { title }}"), lost]))
+    assert [problem.paragraph for problem in found] == [1, 2]
+    assert found[1].message.startswith("A tag here is split by text Word does not show")

@@ -291,7 +291,6 @@ _UPLOAD_DOC: dict[str, Any] = {
 }
 
 
-
 _VERSION_PARAMETER = {
     "name": "version",
     "in": "query",

@@ -30,6 +30,7 @@ MODULES=(
   service/storage/repository.py
   service/rendering/engine.py
   service/rendering/inspection/*.py
+  schemas/*.py
 )
 BASELINE=.ci/mutation-baseline
 EQUIVALENT=.ci/mutation-equivalent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 from collections.abc import Iterator
 from decimal import Decimal
@@ -59,6 +60,18 @@ def all_text(document: DocumentObject) -> str:
                 for row in table.rows:
                     chunks.extend(cell.text for cell in row.cells)
     return "\n".join(chunks).replace("\xa0", " ")
+
+
+@pytest.fixture()
+def unconfigured_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The root logger as before the service configured it (restored after),
+    so the next app or ``configure_logging`` sets it up afresh."""
+    from service.observability import logs
+
+    root = logging.getLogger()
+    kept = [each for each in root.handlers if not getattr(each, logs._MARKER, False)]
+    monkeypatch.setattr(root, "handlers", kept)
+    monkeypatch.setattr(root, "level", root.level)
 
 
 @pytest.fixture()

@@ -96,6 +96,7 @@ def test_the_partnerdocs_script_has_the_keys_commands(tmp_path: Path) -> None:
     assert result.output.strip().splitlines()[-1].startswith("pdk_")
 
 
+@pytest.mark.usefixtures("unconfigured_logging")
 def test_the_script_prints_no_logging_errors_when_an_earlier_stderr_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,17 +104,10 @@ def test_the_script_prints_no_logging_errors_when_an_earlier_stderr_closed(
     # the process was made while sys.stderr was a stream closed since (the
     # first session's capture); the script's migrations still log.
     import io
-    import logging
 
     from click.testing import CliRunner
     from flask.cli import FlaskGroup
 
-    from service.observability import logs
-
-    root = logging.getLogger()
-    kept = [each for each in root.handlers if not getattr(each, logs._MARKER, False)]
-    monkeypatch.setattr(root, "handlers", kept)
-    monkeypatch.setattr(root, "level", root.level)
     earlier = io.StringIO()
     monkeypatch.setattr(sys, "stderr", earlier)
     create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})

@@ -294,15 +294,12 @@ def test_render_worker_replacements_are_counted_from_what_isolation_logs(
     )
 
 
+@pytest.mark.usefixtures("unconfigured_logging")
 def test_log_lines_go_to_the_stderr_of_the_moment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The stream that was sys.stderr when logging was set up (click's runner,
     # a test's capture) may be closed since; lines go to the one in place now.
-    root = logging.getLogger()
-    kept = [each for each in root.handlers if not getattr(each, logs._MARKER, False)]
-    monkeypatch.setattr(root, "handlers", kept)
-    monkeypatch.setattr(root, "level", root.level)
     first = io.StringIO()
     monkeypatch.setattr(sys, "stderr", first)
     logs.configure_logging("text", "INFO")

@@ -46,22 +46,11 @@ def test_style_sheet_loading_a_picture_is_told_with_its_text() -> None:
     ]
 
 
-def test_href_outside_the_picture_is_told_with_the_address() -> None:
-    assert svg_refusals(f'<image href="{ATTACKER}"/>') == [
-        TemplateProblem(
-            message=(
-                f"The SVG picture refers to an outside address in <image> ({ATTACKER}"
-                "); it may refer only to its own parts (#id) and embedded pictures "
-                "(data:image/png…)."
-            ),
-            part=SVG_PART,
-            excerpt=ATTACKER,
-        )
-    ]
-
-
-def test_src_outside_the_picture_is_refused_as_href_is() -> None:
-    assert svg_refusals(f'<image src="{ATTACKER}"/>') == [
+@pytest.mark.parametrize("attribute", ["href", "src"])
+def test_an_outside_address_in_the_picture_is_told_with_the_address(
+    attribute: str,
+) -> None:
+    assert svg_refusals(f'<image {attribute}="{ATTACKER}"/>') == [
         TemplateProblem(
             message=(
                 f"The SVG picture refers to an outside address in <image> ({ATTACKER}"
